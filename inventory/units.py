@@ -1,0 +1,169 @@
+"""Units of measure: count, weight and volume, with exact Decimal conversion inside a dimension.
+
+Quantities of one item are always kept in the item's own unit; anything entered in another unit is converted on
+the way in. Converting across dimensions (grams to litres) raises instead of guessing a density.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+
+# Stored quantities carry three decimal places (a gram of a kilogram, a millilitre of a litre).
+QUANTITY_PLACES = Decimal("0.001")
+
+
+class Dimension(StrEnum):
+    COUNT = "count"
+    WEIGHT = "weight"
+    VOLUME = "volume"
+
+
+class UnitError(ValueError):
+    """Base class for unit problems; a ValueError so forms can show it as a field error."""
+
+
+class UnknownUnitError(UnitError):
+    def __init__(self, text: str) -> None:
+        super().__init__(f"Unknown unit {text!r}. Use one of: {', '.join(UNITS)}.")
+        self.text = text
+
+
+class IncompatibleUnitsError(UnitError):
+    def __init__(self, source: Unit, target: Unit) -> None:
+        super().__init__(
+            f"Cannot convert {source.code} ({source.dimension}) to {target.code} ({target.dimension})."
+        )
+        self.source = source
+        self.target = target
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit and its size in its dimension's base unit (piece, gram, millilitre)."""
+
+    code: str
+    label: str
+    dimension: Dimension
+    base_factor: Decimal
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# US customary for fl oz and gal: the household shops in one country and US receipts print these.
+UNITS: dict[str, Unit] = {
+    unit.code: unit
+    for unit in (
+        Unit("pcs", "pieces", Dimension.COUNT, Decimal(1)),
+        Unit("g", "grams", Dimension.WEIGHT, Decimal(1)),
+        Unit("kg", "kilograms", Dimension.WEIGHT, Decimal(1000)),
+        Unit("oz", "ounces", Dimension.WEIGHT, Decimal("28.349523125")),
+        Unit("lb", "pounds", Dimension.WEIGHT, Decimal("453.59237")),
+        Unit("ml", "millilitres", Dimension.VOLUME, Decimal(1)),
+        Unit("l", "litres", Dimension.VOLUME, Decimal(1000)),
+        Unit("fl oz", "US fluid ounces", Dimension.VOLUME, Decimal("29.5735295625")),
+        Unit("gal", "US gallons", Dimension.VOLUME, Decimal("3785.411784")),
+    )
+}
+
+_ALIASES: dict[str, str] = {
+    "": "pcs",
+    "pc": "pcs",
+    "piece": "pcs",
+    "pieces": "pcs",
+    "each": "pcs",
+    "ea": "pcs",
+    "ct": "pcs",
+    "count": "pcs",
+    "x": "pcs",
+    "gram": "g",
+    "grams": "g",
+    "gr": "g",
+    "kilo": "kg",
+    "kilos": "kg",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kgs": "kg",
+    "ounce": "oz",
+    "ounces": "oz",
+    "pound": "lb",
+    "pounds": "lb",
+    "lbs": "lb",
+    "millilitre": "ml",
+    "milliliter": "ml",
+    "millilitres": "ml",
+    "milliliters": "ml",
+    "litre": "l",
+    "liter": "l",
+    "litres": "l",
+    "liters": "l",
+    "ltr": "l",
+    "floz": "fl oz",
+    "fl. oz": "fl oz",
+    "fl.oz": "fl oz",
+    "fluid ounce": "fl oz",
+    "fluid ounces": "fl oz",
+    "gallon": "gal",
+    "gallons": "gal",
+}
+
+UNIT_CHOICES: list[tuple[str, str]] = [(unit.code, unit.label) for unit in UNITS.values()]
+
+
+def parse_unit(text: str) -> Unit:
+    """Return the unit named by `text` (a code or a common spelling, any case); raise UnknownUnitError."""
+    key = " ".join(text.strip().lower().split())
+    code = _ALIASES.get(key, key)
+    try:
+        return UNITS[code]
+    except KeyError:
+        raise UnknownUnitError(text) from None
+
+
+def convert(amount: Decimal, source: Unit | str, target: Unit | str) -> Decimal:
+    """Convert `amount` from `source` to `target` exactly; raise IncompatibleUnitsError across dimensions."""
+    source_unit = source if isinstance(source, Unit) else parse_unit(source)
+    target_unit = target if isinstance(target, Unit) else parse_unit(target)
+    if source_unit.dimension != target_unit.dimension:
+        raise IncompatibleUnitsError(source_unit, target_unit)
+    if source_unit == target_unit:
+        return amount
+    return amount * source_unit.base_factor / target_unit.base_factor
+
+
+def quantize(amount: Decimal) -> Decimal:
+    """Round to the stored precision, half-even so repeated conversions do not drift one way."""
+    return amount.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An amount in a unit. Adding quantities converts the right side into the left side's unit."""
+
+    amount: Decimal
+    unit: Unit
+
+    @classmethod
+    def of(cls, amount: Decimal | int | str, unit: Unit | str) -> Quantity:
+        return cls(Decimal(amount), unit if isinstance(unit, Unit) else parse_unit(unit))
+
+    def to(self, unit: Unit | str) -> Quantity:
+        target = unit if isinstance(unit, Unit) else parse_unit(unit)
+        return Quantity(convert(self.amount, self.unit, target), target)
+
+    def __add__(self, other: Quantity) -> Quantity:
+        return Quantity(self.amount + other.to(self.unit).amount, self.unit)
+
+    def __sub__(self, other: Quantity) -> Quantity:
+        return Quantity(self.amount - other.to(self.unit).amount, self.unit)
+
+    def __str__(self) -> str:
+        return f"{format_amount(self.amount)} {self.unit.code}"
+
+
+def format_amount(amount: Decimal) -> str:
+    """Show a stored amount without trailing zeros: 2.500 -> 2.5, 3.000 -> 3."""
+    text = f"{quantize(amount):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
