@@ -1,0 +1,68 @@
+# Grapefruit: `make run` serves a demo on http://127.0.0.1:8000, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint install install-dev sysdeps sysdeps-test services migrate demo worker clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Stamp files re-run pip only when the requirement files change.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# System packages: Tesseract for OCR (both targets), Chromium for the page tests.
+sysdeps:
+	@scripts/ensure-system-packages.sh tesseract-ocr
+sysdeps-test:
+	@scripts/ensure-system-packages.sh tesseract-ocr chromium
+
+services:
+	@scripts/ensure-services.sh
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Embedded mode (no DATABASE_URL / REDIS_URL): SQLite under var/ and a Celery worker on a filesystem broker,
+# so uploads return at once and OCR runs in the background. Ctrl-C stops both.
+run: install sysdeps demo
+	@trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A grapefruit worker --beat --pool=solo --loglevel=INFO \
+		--schedule var/celerybeat-schedule & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A grapefruit worker --beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
+
+test: install-dev sysdeps-test services lint
+	$(PY) manage.py check
+	$(PY) -m pytest
+
+bench: install-dev sysdeps-test services
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,304 @@
+"""Fixtures shared by every app's tests: members and households, a real Celery worker, headless Chromium, and a
+local HTTP server standing in for remote APIs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make beside it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from grapefruit.tests.factories import TEST_PASSWORD, MembershipFactory
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+# --- households and members -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def membership(db):
+    return MembershipFactory()
+
+
+@pytest.fixture
+def household(membership):
+    return membership.household
+
+
+@pytest.fixture
+def user(membership):
+    return membership.user
+
+
+@pytest.fixture
+def other_membership(db):
+    return MembershipFactory()
+
+
+@pytest.fixture
+def other_household(other_membership):
+    return other_membership.household
+
+
+@pytest.fixture
+def member_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+# --- a real Celery worker on the Redis broker ----------------------------------------------------------------
+
+
+@dataclass
+class WorkerProcess:
+    """A `celery worker` subprocess bound to the test database; kill() is a real SIGKILL."""
+
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(default_factory=lambda: BASE_DIR / "var" / "test-worker.log")
+
+    def start(self) -> None:
+        from grapefruit.celery import app
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "grapefruit",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited at start; see {self.log_path}")
+            if app.control.ping(timeout=0.5):
+                return
+        raise RuntimeError(f"Celery worker did not answer within 60 s; see {self.log_path}")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
+    """Start a real worker against the test database. Tests using it see committed data only (transactional_db)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from grapefruit.celery import app
+
+    app.control.purge()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "grapefruit.settings_test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    worker = WorkerProcess(env=env)
+    worker.start()
+    yield worker
+    worker.stop()
+    app.control.purge()
+
+
+def wait_for(condition: Callable[[], Any], *, timeout: float = 60, interval: float = 0.25) -> Any:
+    """Poll until condition() is truthy; return its value or fail the test with the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+# --- headless Chromium (Debian's chromium, driven by the Playwright package) ------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}: run `make test` (it installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def logged_in_page(browser_page, user):
+    page = browser_page
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return page
+
+
+# --- a local HTTP server that fakes remote APIs ----------------------------------------------------------------
+
+
+@dataclass
+class FakeResponse:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+class FakeHttpServer:
+    """Serves scripted responses in order (the last one repeats) on 127.0.0.1 and records every request."""
+
+    def __init__(self) -> None:
+        self.responses: list[FakeResponse] = []
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        handler = self._make_handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def respond(self, *responses: FakeResponse) -> None:
+        with self._lock:
+            self.responses = list(responses)
+
+    def _next(self) -> FakeResponse:
+        with self._lock:
+            if not self.responses:
+                return FakeResponse(status=500, body={"error": "no scripted response"})
+            return self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
+
+    def _make_handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                with fake._lock:
+                    fake.requests.append(RecordedRequest(self.command, self.path, dict(self.headers), body))
+                scripted = fake._next()
+                if scripted.delay:
+                    time.sleep(scripted.delay)
+                payload = (
+                    scripted.body if isinstance(scripted.body, (bytes, str)) else json.dumps(scripted.body)
+                )
+                data = payload.encode() if isinstance(payload, str) else payload
+                try:
+                    self.send_response(scripted.status)
+                    self.send_header("Content-Type", scripted.headers.get("Content-Type", "application/json"))
+                    for name, value in scripted.headers.items():
+                        if name != "Content-Type":
+                            self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client timed out and left, as a timeout test intends
+
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        return Handler
+
+    def __enter__(self) -> FakeHttpServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_http_server() -> Iterator[FakeHttpServer]:
+    with FakeHttpServer() as server:
+        yield server

@@ -1,0 +1,259 @@
+"""Grapefruit settings, read once from the environment (and an optional .env file) through django-environ.
+
+Two modes:
+- production: DATABASE_URL and REDIS_URL are set; SECRET_KEY and ENCRYPTION_KEYS must be given (system checks in
+  grapefruit/checks.py refuse to start otherwise).
+- embedded (the `make run` default): no DATABASE_URL / REDIS_URL. SQLite under var/, a Celery worker on a
+  filesystem broker under var/, and a secret key and an encryption key generated into var/ with mode 0600.
+Every variable is listed in .env.example and the README.
+"""
+
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+import environ
+
+from grapefruit.encryption.keyring import ensure_local_key_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+VAR_DIR = Path(env.str("GRAPEFRUIT_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DATABASE_URL = env.str("DATABASE_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="")
+EMBEDDED = not DATABASE_URL
+DEBUG = env.bool("DEBUG", default=EMBEDDED)
+VERSION = "0.1.0"
+
+
+def _local_secret_key(path: Path) -> str:
+    """The embedded default's session-signing key: generated once, kept private to the server's user."""
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+# Production has no default: grapefruit.checks reports a missing or weak key before anything is served.
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    _local_secret_key(VAR_DIR / "secret_key") if EMBEDDED else ""
+)
+ENCRYPTION_KEYS: list[str] = env.list("ENCRYPTION_KEYS", default=[]) or (
+    ensure_local_key_file(VAR_DIR / "encryption.key") if EMBEDDED else []
+)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if EMBEDDED else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "grapefruit",
+    "audit",
+    "inventory",
+    "receipts",
+    "orders",
+    "llm",
+    "ocr",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "grapefruit.middleware.HouseholdMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+]
+
+ROOT_URLCONF = "grapefruit.urls"
+WSGI_APPLICATION = "grapefruit.wsgi.application"
+AUTH_USER_MODEL = "grapefruit.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inventory:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "grapefruit.context_processors.household",
+            ],
+        },
+    },
+]
+
+if EMBEDDED:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "grapefruit.sqlite3",
+            # The web process and the embedded worker write concurrently: WAL + immediate transactions avoid
+            # "database is locked" under that load.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache is needed by django-ratelimit: Redis in production, the database cache in embedded mode.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "grapefruit",
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "grapefruit_cache"}
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    # Uploaded receipts are encrypted on disk with the same key ring as the database fields.
+    "default": {"BACKEND": "grapefruit.storage.EncryptedFileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grapefruit@localhost")
+
+# HTTPS hardening applies whenever DEBUG is off; SECURE_SSL_REDIRECT can be turned off behind a TLS proxy that
+# already redirects (set TRUST_PROXY_SSL_HEADER so Django sees the original scheme).
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+if env.bool("TRUST_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Rate limits (django-ratelimit); the 429 page explains the wait.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "grapefruit.views.ratelimited"
+LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="10/m")
+UPLOAD_RATE_LIMIT = env.str("UPLOAD_RATE_LIMIT", default="30/h")
+
+# Celery: Redis when REDIS_URL is set; otherwise a filesystem broker under var/ served by the embedded worker that
+# `make run` starts next to the web server.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if REDIS_URL:
+    # A task whose worker died unacknowledged is redelivered after this many seconds; it must exceed the longest
+    # task (OCR of a large PDF) or a slow task would be delivered twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+    }
+else:
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    _queue_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "store_processed": False,
+    }
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, a task whose worker process is killed goes back to the queue instead of being lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    # Expired LLM cache entries are deleted daily; the task is idempotent.
+    "llm-cache-cleanup": {"task": "llm.tasks.llm_cache_cleanup", "schedule": 24 * 60 * 60},
+}
+
+# OCR
+OCR_ENGINES = env.list(
+    "OCR_ENGINES",
+    default=["ocr.engines.tesseract.TesseractEngine", "ocr.engines.rapid.RapidOcrEngine"],
+)
+OCR_MAX_UPLOAD_BYTES = env.int("OCR_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
+OCR_MAX_PIXELS = env.int("OCR_MAX_PIXELS", default=40_000_000)
+OCR_MAX_PDF_PAGES = env.int("OCR_MAX_PDF_PAGES", default=10)
+EASYOCR_MODEL_DIR = Path(env.str("EASYOCR_MODEL_DIR", default=str(VAR_DIR / "easyocr")))
+
+# LLM providers: ASI Cloud (OpenAI-compatible) when ASI_API_KEY is set, else the offline rules.
+ASI_API_KEY = env.str("ASI_API_KEY", default="")
+ASI_BASE_URL = env.str("ASI_BASE_URL", default="https://inference.asicloud.cudos.org/v1")
+ASI_MODEL = env.str("ASI_MODEL", default="asi1-mini")
+GEMINI_API_KEY = env.str("GEMINI_API_KEY", default="")
+GEMINI_MODEL = env.str("GEMINI_MODEL", default="gemini-2.5-flash")
+GEMINI_BASE_URL = env.str("GEMINI_BASE_URL", default="")
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="openai" if ASI_API_KEY else "offline")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=3)
+LLM_CACHE_ENABLED = env.bool("LLM_CACHE_ENABLED", default=True)
+LLM_CACHE_TTL_DAYS = env.int("LLM_CACHE_TTL_DAYS", default=30)
+LLM_RATE_LIMIT = env.str("LLM_RATE_LIMIT", default="10/15m")
+LLM_MONTHLY_CALL_BUDGET = env.int("LLM_MONTHLY_CALL_BUDGET", default=200)
+LLM_MONTHLY_COST_BUDGET = Decimal(env.str("LLM_MONTHLY_COST_BUDGET", default="5.00"))
+
+# Logs go to stderr through a filter that scrubs personal data (grapefruit/logging.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "grapefruit.logging.RedactPersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

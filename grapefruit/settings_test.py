@@ -1,0 +1,30 @@
+"""Test settings: the production code paths on PostgreSQL and Redis (see scripts/ensure-services.sh).
+
+Environment defaults are set before the main settings read the environment, so the settings are still read once
+and a developer can point the tests elsewhere with the same variables.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grapefruit")
+# Separate Redis databases from development: rate-limit counters and queues must not leak between them.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("SECRET_KEY", "test-" + "k3y-f0r-t3sts-0nly-" * 4)
+os.environ.setdefault(
+    "ENCRYPTION_KEYS",
+    "t1:" + "11" * 32 + ",t0:" + "22" * 32,
+)
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "10")
+
+from grapefruit.settings import *  # noqa: F403
+from grapefruit.settings import INSTALLED_APPS, VAR_DIR
+
+INSTALLED_APPS = [*INSTALLED_APPS, "grapefruit.tests.encryption_testapp"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "grapefruit.storage.EncryptedFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,59 @@
+"""`manage.py check` must refuse a production start with bad secrets, and pass `--deploy` cleanly when configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+STRONG_KEY = "p9Vx2-Lq7sN4kR8tW1yZ3bC6dF0gH5jM-uE2iO7pA9sD4fG1hJ6kL3zX8cV5bN0m"
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "grapefruit.settings",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/grapefruit",
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "SECRET_KEY": STRONG_KEY,
+    "ENCRYPTION_KEYS": "prod1:" + "ab" * 32,
+    "ALLOWED_HOSTS": "grapefruit.example.org",
+    "DEBUG": "false",
+}
+
+
+def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    inherited = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"
+    }
+    env = {**inherited, **PRODUCTION_ENV, **env_overrides}
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_fails_clearly_when_production_lacks_secret_key():
+    result = run_check({"SECRET_KEY": ""})
+
+    assert result.returncode != 0
+    assert "grapefruit.E001" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("weak", ["short", "django-insecure-" + "x" * 60, "a" * 80])
+def test_check_refuses_weak_secret_keys(weak):
+    result = run_check({"SECRET_KEY": weak})
+
+    assert result.returncode != 0
+    assert "grapefruit.E001" in result.stderr
+
+
+def test_check_deploy_with_production_settings_has_no_warnings():
+    result = run_check({}, "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -1,0 +1,123 @@
+"""Core pages: sign-up, invitations, household settings, health, and the 429 page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from grapefruit import health, selectors, services
+from grapefruit.forms import AccountForm, HouseholdSettingsForm, SignupForm
+
+
+@method_decorator(ratelimit(key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST"), name="dispatch")
+class RateLimitedLoginView(LoginView):
+    redirect_authenticated_user = True
+
+
+@login_not_required
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.household_create_with_owner(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            household_name=form.cleaned_data["household_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Grapefruit. Your household is ready.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_lookup(token=token)
+    except services.InvitationInvalid as exc:
+        return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=404)
+    if request.user.is_authenticated:
+        messages.info(
+            request, "You are already signed in. Sign out to accept this invitation as a new member."
+        )
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationInvalid as exc:
+            return render(request, "registration/invitation_invalid.html", {"reason": str(exc)}, status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"You joined {invitation.household.name}.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def household_settings(request: HttpRequest) -> HttpResponse:
+    household = request.household
+    is_owner = request.membership.is_owner
+    form = HouseholdSettingsForm(request.POST or None, instance=household)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied("Only the household owner can change its settings.")
+        if form.is_valid():
+            services.household_update_settings(household=household, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Settings saved.")
+            return redirect("household_settings")
+    context = {
+        "form": form,
+        "is_owner": is_owner,
+        "members": selectors.household_members(household=household),
+        "invitations": selectors.household_open_invitations(household=household) if is_owner else [],
+        "new_invite_url": request.session.pop("new_invite_url", None),
+    }
+    return render(request, "grapefruit/household_settings.html", context)
+
+
+@require_POST
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    if not request.membership.is_owner:
+        raise PermissionDenied("Only the household owner can invite members.")
+    _invitation, token = services.invitation_create(household=request.household, actor=request.user)
+    # Shown once on the next page; only the token's hash is stored.
+    request.session["new_invite_url"] = request.build_absolute_uri(f"/invite/{token}/")
+    messages.success(request, "Invitation link created. It works once and expires in 7 days.")
+    return redirect("household_settings")
+
+
+@require_POST
+def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    if not request.membership.is_owner:
+        raise PermissionDenied("Only the household owner can remove members.")
+    membership = selectors.household_membership_get(household=request.household, membership_id=membership_id)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Member removed.")
+    return redirect("household_settings")
+
+
+@login_not_required
+def health_view(request: HttpRequest) -> JsonResponse:
+    report = health.collect()
+    return JsonResponse(report, status=200 if report["status"] != "fail" else 503)
+
+
+def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "429.html", status=429)
