@@ -1,0 +1,179 @@
+"""Strip personal data from receipt-like text before it leaves the server.
+
+Removed: payment card numbers (full, Luhn-valid, or masked with their last digits), loyalty and member ids, phone
+numbers, the names of cashiers and other staff, and street addresses. Prices, quantities, item names and dates
+are kept: they are what the model is asked about. The rules are deliberately greedy around their keywords: a
+lost store phone number costs nothing, a leaked card number does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+CARD = "[CARD]"
+MEMBER_ID = "[MEMBER-ID]"
+PHONE = "[PHONE]"
+NAME = "[NAME]"
+ADDRESS = "[ADDRESS]"
+
+_MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
+# Masked cards as printed: "**** **** **** 4417", "XXXXXXXXXXXX1009", "********3021", "ending in 4417".
+_MASKED_CARD = re.compile(
+    r"(?:[*xX#•]{2,}[ -]?){1,4}\d{2,6}(?![\d/.:,])|(?i:ending(?: in)?|last 4(?: digits)?)\s*:?\s*\d{4}\b"
+)
+# Receipts print full card numbers rarely; transaction and store numbers often pass Luhn by chance, so an
+# unmasked run counts as a card only in a card's grouping (4-4-4-4, 4-6-5, unbroken) or next to a card word.
+_DIGIT_RUN = re.compile(r"(?<![\d.,:/])\d(?:[ -]?\d){12,18}(?![\d.,:/])")
+_CARD_GROUPING = re.compile(r"^(?:\d{15,16}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})$")
+_CARD_WORD = re.compile(r"(?i)\b(?:card|visa|master\s*card|amex|debit|credit|acct|account|pan)\b")
+_LOYALTY = re.compile(
+    r"(?i:(?<!\[)\b(?:member(?:ship)?|loyalty|rewards?|club\s*card|clubcard|extra\s*care|acct|account|customer"
+    r"|shoppers? club|advantage|nectar|optimum|points? card|card)\b[^\n\d*]{0,20}?)"
+    r"((?:[A-Z]{0,3}\d[\d -]{4,}\d)|[*xX]{3,}[\dA-Z]*)(?![.,]\d{2}\b)"
+)
+_PHONE_KEYWORD = re.compile(
+    r"(?i:\b(?:tel|telephone|phone|ph|fax|mobile|mob|hp|call us|whatsapp|hotline)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)"
+    r"(\+?[\d(][\d ()+./-]{5,}\d)"
+)
+# OCR reads 0 as O often enough that the digit groups accept it.
+_PHONE_SHAPES = re.compile(
+    r"\(\s*\d{3}\s*\)\s*[\dO]{3}\s*[-.]?\s*[\dO]{4}"  # ( 512 ) 555 - 0148
+    r"|(?<![\d/.-])\d{3}\s?[-.]\s?\d{3}\s?[-.]\s?\d{4}(?![\d/.-])"  # 604-555-0131
+    r"|\+\d{1,3}[ -]?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}(?!\d)"  # +44 20 7946 0958
+    r"|(?<![\d/.-])0\d{1,2}-\d{3,4}\s?\d{4}(?![\d/.-])"  # 03-7890 1234 (Malaysia)
+)
+# Staff names: after a strong keyword with or without a colon, after a weak one ("Driver tip") only with one.
+_STAFF = re.compile(
+    r"(?i:\b(?:(?:cashier|cashr|operator|served by|your cashier(?: today)?(?: was)?|checker|teller|manager|mgr)"
+    r"\b\s*(?:name)?\s*[:#]?|(?:shopper|driver|server|host|staff|associate|sales ?person)\s*(?:name)?\s*:)"
+    r")[ \t]*([A-Za-z][^\n]{0,40})"
+)
+_STAFF_ALONE = re.compile(r"(?i)^\s*(?:cashier|cashr|operator|served by|staff|shopper)\s*[:#]?\s*$")
+# A name printed on the line after a lone "CASHIER:" label.
+_NAME_ALONE = re.compile(r"^[\s:]*[A-Za-z][A-Za-z .'-]{1,30}$")
+_NOT_NAMES = {"RM", "QTY", "PRICE", "AMOUNT", "DESC", "TOTAL", "ITEM", "MEMBER", "DATE", "TIME"}
+_STREET = re.compile(
+    r"(?i)^\s*(?:no\.?\s*|lot\s*)?\d{1,6}[A-Z]?\b.*\b(?:street|st|avenue|ave|road|rd|blvd|boulevard|drive|dr"
+    r"|lane|ln|way|hwy|highway|pkwy|parkway|court|ct|place|pl|square|sq|terrace|circle|cir|pike|route|rte"
+    r"|strasse|straße|str|rue|calle|jalan|jln)\b.*$"
+)
+_LOCAL_AREA = re.compile(r"(?i)\b(?:jalan|jln|lorong|persiaran|lebuh)\b")
+# Neighbourhood lines ("TAMAN DAYA,"), but not a shop named after its neighbourhood.
+_NEIGHBOURHOOD = re.compile(
+    r"(?i)^(?!.*\b(?:sdn|bhd|bhp|enterprise|trading|restaurant|store|mart)\b).*\b(?:taman|tmn|bandar)\b"
+)
+_CITY_ZIP = re.compile(
+    r"^\s*[A-Za-z][A-Za-z .'-]+,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?\s*$"  # AUSTIN TX 78748
+    r"|^\s*\d{5}\s+[A-Za-z][A-Za-z .'-]+,?\s*$"  # 81100 JOHOR BAHRU,
+    r"|^\s*[A-Za-z][A-Za-z .'-]+,?\s+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$"  # LEEDS LS1 4AP
+)
+_ADDRESS_LABEL = re.compile(
+    r"(?i)^\s*(?:delivery|billing|shipping|ship to|deliver to)\s*(?:address)?\s*:\s*\S"
+)
+# The header (store name and address) ends at the first price, date, time or column heading.
+_HEADER_END = re.compile(r"(?i)\d[.,]\d{2}(?!\d)|\b(?:qty|description|desc|item|amount|price|date)\b")
+_DATE_OR_TIME = re.compile(r"\b\d{1,2}:[\dO]{2}\b|\b[\dO]{1,4}[/.-][\dO]{1,2}[/.-][\dO]{2,4}\b")
+_HOUSE_NUMBER_LINE = re.compile(r"(?i)^\s*(?:no\.?\s*)?\d{1,6}[A-Z]?(?:[-/]\d+)?,?\s+[A-Z][A-Z0-9 .,'#-]*$")
+
+
+@dataclass(frozen=True)
+class Redacted:
+    text: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def redact(text: str) -> Redacted:
+    """Return `text` with personal data replaced by placeholders, and how many of each kind were replaced."""
+    counts: Counter[str] = Counter()
+    lines = text.splitlines()
+    header_end = next(
+        (i for i, line in enumerate(lines) if _HEADER_END.search(line) or _DATE_OR_TIME.search(line)),
+        len(lines),
+    )
+    out: list[str] = []
+    previous_was_staff_label = False
+    for index, line in enumerate(lines):
+        if (
+            previous_was_staff_label
+            and _NAME_ALONE.match(line)
+            and line.strip(" :").upper() not in _NOT_NAMES
+        ):
+            out.append(NAME)
+            counts["name"] += 1
+            previous_was_staff_label = False
+            continue
+        previous_was_staff_label = bool(_STAFF_ALONE.match(line))
+        out.append(_redact_line(line, in_header=index < header_end, counts=counts))
+    return Redacted(text="\n".join(out), counts=dict(counts))
+
+
+def _redact_line(line: str, *, in_header: bool, counts: Counter[str]) -> str:
+    if not _MONEY.search(line) and _is_address(line, in_header=in_header):
+        counts["address"] += 1
+        return ADDRESS
+    line = _sub(_MASKED_CARD, CARD, line, counts, "card")
+    card_word = bool(_CARD_WORD.search(line))
+    line = _DIGIT_RUN.sub(lambda m: _card_or_keep(m, counts, card_word=card_word), line)
+    line = _sub_group(_PHONE_KEYWORD, PHONE, line, counts, "phone")
+    line = _sub_group(_LOYALTY, MEMBER_ID, line, counts, "member_id")
+    line = _sub(_PHONE_SHAPES, PHONE, line, counts, "phone")
+    if _MONEY.search(line):
+        return line
+    return _sub_group(_STAFF, NAME, line, counts, "name", skip_empty=True)
+
+
+def _is_address(line: str, *, in_header: bool) -> bool:
+    if _DATE_OR_TIME.search(line):
+        return False
+    if _LOCAL_AREA.search(line) or _ADDRESS_LABEL.match(line):
+        return True
+    # Item names can look like streets ("1059 SQUARE BLACK FRAME"): the shapes below count only in the header,
+    # where "9310 S IH 35 FRONTAGE" is the store's street even without a street suffix.
+    return in_header and any(
+        pattern.match(line) for pattern in (_STREET, _CITY_ZIP, _HOUSE_NUMBER_LINE, _NEIGHBOURHOOD)
+    )
+
+
+def _sub(pattern: re.Pattern[str], placeholder: str, line: str, counts: Counter[str], kind: str) -> str:
+    new, n = pattern.subn(placeholder, line)
+    counts[kind] += n
+    if not counts[kind]:
+        del counts[kind]
+    return new
+
+
+def _sub_group(
+    pattern: re.Pattern[str],
+    placeholder: str,
+    line: str,
+    counts: Counter[str],
+    kind: str,
+    skip_empty: bool = False,
+) -> str:
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(1)
+        if skip_empty and (not value.strip() or value.strip().startswith("[")):
+            return match.group(0)
+        counts[kind] += 1
+        start = match.start(1) - match.start(0)
+        return match.group(0)[:start] + placeholder
+
+    return pattern.sub(replace, line)
+
+
+def _card_or_keep(match: re.Match[str], counts: Counter[str], *, card_word: bool) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    if _luhn_valid(digits) and (card_word or _CARD_GROUPING.match(match.group(0))):
+        counts["card"] += 1
+        return CARD
+    return match.group(0)
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
