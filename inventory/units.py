@@ -1,7 +1,7 @@
 """Units of measure: count, weight and volume, with exact Decimal conversion inside a dimension.
 
-Quantities of one item are always kept in the item's own unit; anything entered in another unit is converted on
-the way in. Converting across dimensions (grams to litres) raises instead of guessing a density.
+Quantities of one item are always kept in the item's own unit; anything entered in another unit is converted
+on the way in. Converting across dimensions (grams to litres) raises instead of guessing a density.
 """
 
 from __future__ import annotations
