@@ -73,7 +73,9 @@ _ADDRESS_LABEL = re.compile(
     r"(?i)^\s*(?:delivery|billing|shipping|ship to|deliver to)\s*(?:address)?\s*:\s*\S"
 )
 # The header (store name and address) ends at the first price, date, time or column heading.
-_HEADER_END = re.compile(r"(?i)\d[.,]\d{2}(?!\d)|\b(?:qty|description|desc|item|amount|price|date)\b")
+_HEADER_END = re.compile(
+    r"(?i)\d[.,]\d{2}(?:\s*[-A-Z*]{0,2})?\s*$|\b(?:qty|description|desc|item|amount|price|date)\b"
+)
 _DATE_OR_TIME = re.compile(r"\b\d{1,2}:[\dO]{2}\b|\b[\dO]{1,4}[/.-][\dO]{1,2}[/.-][\dO]{2,4}\b")
 _HOUSE_NUMBER_LINE = re.compile(r"(?i)^\s*(?:no\.?\s*)?\d{1,6}[A-Z]?(?:[-/]\d+)?,?\s+[A-Z][A-Z0-9 .,'#-]*$")
 
@@ -110,7 +112,7 @@ def redact(text: str) -> Redacted:
 
 
 def _redact_line(line: str, *, in_header: bool, counts: Counter[str]) -> str:
-    if not _MONEY.search(line) and _is_address(line, in_header=in_header):
+    if _is_address(line, in_header=in_header):
         counts["address"] += 1
         return ADDRESS
     line = _sub(_MASKED_CARD, CARD, line, counts, "card")
@@ -129,6 +131,8 @@ def _is_address(line: str, *, in_header: bool) -> bool:
         return False
     if _LOCAL_AREA.search(line) or _ADDRESS_LABEL.match(line):
         return True
+    if _HEADER_END.search(line):
+        return False
     # Item names can look like streets ("1059 SQUARE BLACK FRAME"): the shapes below count only in the header,
     # where "9310 S IH 35 FRONTAGE" is the store's street even without a street suffix.
     return in_header and any(
