@@ -131,7 +131,7 @@ def _is_address(line: str, *, in_header: bool) -> bool:
         return False
     if _LOCAL_AREA.search(line) or _ADDRESS_LABEL.match(line):
         return True
-    if _HEADER_END.search(line):
+    if _MONEY.search(line) or _HEADER_END.search(line):
         return False
     # Item names can look like streets ("1059 SQUARE BLACK FRAME"): the shapes below count only in the header,
     # where "9310 S IH 35 FRONTAGE" is the store's street even without a street suffix.

@@ -107,7 +107,7 @@ def test_stored_prompt_and_response_are_ciphertext_in_the_database(openai_llm):
     llm_complete(request=REQUEST)
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT prompt, response FROM {LLMCacheEntry._meta.db_table}")
+        cursor.execute("SELECT prompt, response FROM llm_llmcacheentry")
         prompt, response = cursor.fetchone()
 
     assert "MILK" not in prompt and "Categorise" not in prompt

@@ -71,7 +71,7 @@ def test_call_log_keeps_the_redacted_prompt_encrypted(openai_llm, household, use
     assert "[CARD]" in log.prompt_sent and "4417" not in log.prompt_sent
     assert log.redactions["card"] >= 2 and log.redactions["phone"] >= 2
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT prompt_sent FROM {LLMCallLog._meta.db_table}")
+        cursor.execute("SELECT prompt_sent FROM llm_llmcalllog")
         assert "BANANAS" not in cursor.fetchone()[0]
 
 
