@@ -165,9 +165,11 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
+    def index_value(self, source_value: Any) -> str | None:
+        return None if source_value is None else blind_index(str(source_value), purpose=self.purpose)
+
     def compute(self, instance: models.Model) -> str | None:
-        value = getattr(instance, self.source)
-        return None if value is None else blind_index(str(value), purpose=self.purpose)
+        return self.index_value(getattr(instance, self.source))
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
         value = self.compute(model_instance)

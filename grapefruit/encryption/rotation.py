@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 
 from grapefruit.encryption.fields import (
@@ -119,17 +119,28 @@ def _decoded(field: EncryptedFieldMixin, raw: str | None, allow_plaintext: bool)
 
 
 def _rewrite(em: EncryptedModel, rows: list[tuple[Any, ...]], allow_plaintext: bool) -> None:
-    """Write each row's values back through the fields: encrypted under the primary key, indexes recomputed."""
-    objs = []
+    """Write each row's values back through the fields: encrypted under the primary key, indexes recomputed.
+
+    One parameterised UPDATE per row sent with executemany (pipelined by psycopg): several times faster than
+    bulk_update's CASE expressions, which dominated the rotation profile.
+    """
+    columns = [*em.fields, *em.indexes]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    # Identifiers come from model metadata and are quoted; every value is a parameter.
+    table, pk_column = quote(em.model._meta.db_table), quote(em.model._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
+    params = []
     for pk, *raws in rows:
-        obj = em.model(pk=pk)
-        for field, raw in zip(em.fields, raws, strict=True):
-            setattr(obj, field.attname, _decoded(field, raw, allow_plaintext))
-        for index in em.indexes:
-            setattr(obj, index.attname, index.compute(obj))
-        objs.append(obj)
-    names = [field.name for field in (*em.fields, *em.indexes)]
-    em.manager.bulk_update(objs, names)
+        values = {
+            field.name: _decoded(field, raw, allow_plaintext)
+            for field, raw in zip(em.fields, raws, strict=True)
+        }
+        indexes = [index.index_value(values[index.source]) for index in em.indexes]
+        prepared = [field.get_db_prep_save(values[field.name], connection) for field in em.fields]
+        params.append([*prepared, *indexes, pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _locked_batch(em: EncryptedModel, condition: models.Q, after: Any, size: int) -> list[tuple[Any, ...]]:
