@@ -1,0 +1,117 @@
+"""Every inventory read, scoped to one household, at a fixed number of queries whatever the pantry's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import Abs
+from django.shortcuts import get_object_or_404
+
+from grapefruit.models import Household
+from inventory.forecast import is_low_stock
+from inventory.models import ForecastRecord, Item, StockEvent
+
+SORTS = {
+    "runout": ("predicted_runout", "id"),
+    "name": None,  # names are encrypted: sorted in Python after decryption
+    "category": ("category", "id"),
+}
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    item: Item
+    low: bool
+    days_left: int | None
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """How far off resolved predictions were, in days (mean of absolute errors)."""
+
+    resolved: int
+    mean_abs_error_days: Decimal | None
+
+
+def item_get(*, household: Household, item_id: int) -> Item:
+    """The household's item, or 404: another household's id looks exactly like a missing one."""
+    return get_object_or_404(Item.objects.select_related("household"), pk=item_id, household=household)
+
+
+def low_stock_q(*, household: Household, today: date) -> Q:
+    """The SQL form of forecast.is_low_stock, so filtering happens before the page is built."""
+    soon = today + timedelta(days=household.low_stock_days)
+    return (
+        Q(quantity__lte=0)
+        | Q(minimum__isnull=False, quantity__lt=F("minimum"))
+        | Q(predicted_runout__isnull=False, predicted_runout__lte=soon)
+    )
+
+
+def dashboard_rows(
+    *,
+    household: Household,
+    today: date,
+    search: str = "",
+    category: str = "",
+    low_only: bool = False,
+    sort: str = "runout",
+) -> list[DashboardRow]:
+    """The dashboard's items, one query. Name search runs after decryption: the database only holds
+    ciphertext, and a blind index matches whole names only."""
+    items: QuerySet[Item] = Item.objects.filter(household=household)
+    if category:
+        items = items.filter(category=category)
+    if low_only:
+        items = items.filter(low_stock_q(household=household, today=today))
+    order = SORTS.get(sort) or SORTS["runout"]
+    items = items.order_by(F(order[0]).asc(nulls_last=True), order[1])
+    rows = [_row(item, household=household, today=today) for item in items]
+    needle = " ".join(search.casefold().split())
+    if needle:
+        rows = [row for row in rows if needle in row.item.name.casefold()]
+    if sort == "name":
+        rows.sort(key=lambda row: row.item.name.casefold())
+    return rows
+
+
+def _row(item: Item, *, household: Household, today: date) -> DashboardRow:
+    low = is_low_stock(
+        quantity=item.quantity,
+        minimum=item.minimum,
+        runout=item.predicted_runout,
+        today=today,
+        threshold_days=household.low_stock_days,
+    )
+    days_left = (item.predicted_runout - today).days if item.predicted_runout else None
+    return DashboardRow(item=item, low=low, days_left=days_left)
+
+
+def item_journal(*, item: Item, limit: int = 50) -> list[StockEvent]:
+    return list(item.events.select_related("actor").order_by("-at", "-id")[:limit])
+
+
+def item_last_undoable(*, item: Item) -> StockEvent | None:
+    return item.events.filter(undone_at__isnull=True).order_by("-at", "-id").first()
+
+
+def forecast_accuracy(*, household: Household, item: Item | None = None) -> Accuracy:
+    """Mean absolute error of the predictions that have been settled by a real run-out."""
+    records = ForecastRecord.objects.filter(item__household=household, error_days__isnull=False)
+    if item is not None:
+        records = records.filter(item=item)
+    result = records.aggregate(resolved=Count("id"), mae=Avg(Abs("error_days")))
+    mae = result["mae"]
+    return Accuracy(
+        resolved=result["resolved"],
+        mean_abs_error_days=Decimal(mae).quantize(Decimal("0.1")) if mae is not None else None,
+    )
+
+
+def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:
+    """Stock after each live journal entry since `since`, oldest first, for the chart (one query)."""
+    events = item.events.filter(undone_at__isnull=True, at__gte=since).order_by("at", "id")
+    return list(events.values_list("at", "quantity_after"))
