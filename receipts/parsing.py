@@ -874,7 +874,8 @@ _HEADER_NOISE_RE = re.compile(
 _ADDRESS_STOP_RE = re.compile(
     r"\b(?:tel|telephone|phone|fax|h/p|hp|gst|e-?mail|www|invoice|receipt|date|cashier|doc|table|server|"
     r"vat|abn|siret|manager|mgr|store\s*#|open|save money|every|bill|check|order|guest)\b|@|"
-    r"^\W*(?:[A-Z]\s*:\s*)?\+?\d{2,4}[- ]\d{3,4}[- ]?\d{3,5}\W*|^\W*[-=*]{3,}",
+    r"^\W*(?:[A-Z]\s*:\s*)?\+?\d{2,4}[- ]\d{3,4}[- ]?\d{3,5}\W*|^\W*[-=*]{3,}|"
+    r"\(\s*\d{3}\s*\)\s*\d{3}\s*[-.]\s*\d{4}",
     re.IGNORECASE,
 )
 # Malaysian receipts print the state (or the country) on its own line after the postcode.
@@ -930,6 +931,8 @@ def _address_after(top: list[str], start: int) -> str | None:
         if not parts:
             if not re.search(r"\d", line) or _REGISTRATION_RE.search(line) or _COMPANY_RE.search(line):
                 continue
+            if _ADDRESS_STOP_RE.search(line) and not _POSTCODE_RE.search(line):
+                continue  # a phone, VAT or store-number line printed above the street
             if re.match(r"^\W*[A-Z]+\s*:\s*\d+\W*$", line, re.IGNORECASE) or _date_in(
                 line, month_first=False
             ):
