@@ -791,9 +791,9 @@ _MONTHS = {
 _MONTHS.update({"mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "fév": 2, "avr": 4, "mei": 5, "déc": 12})
 _MON = r"(?P<mon>[A-Za-zéäû]{3})[A-Za-zéäû]*\.?"
 _DATE_RES = (
-    re.compile(r"(?<!\d)(?P<y>\d{4})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<d>\d{1,2})(?!\d)"),
+    re.compile(r"(?<![\w.,])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"),
     re.compile(
-        r"(?<![\d.,])(?P<a>\d{1,2})\s?[-/.]\s?(?P<b>\d{1,2})\s?[-/.]\s?(?P<y>\d{4}|\d{2})(?![\d/]|[.,]\d)"
+        r"(?<![\w.,/-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/]|[.,]\d)"
     ),
     re.compile(
         rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[-\s./]*{_MON}[-\s.,/']*(?P<y>\d{{4}}|\d{{2}})(?!\d)"
@@ -860,6 +860,7 @@ _COMPANY_RE = re.compile(
     r"\b(?:SDN\.?\s*B[HN]D|BHD|S/B|BERHAD|ENTERPRISE|TRADING|LTD|LIMITED|LLC|INC|GMBH|CO\.|PLC|CORP|PTE)\b\.?",
     re.IGNORECASE,
 )
+_LEGAL_FORM_RE = re.compile(r"\b(?:SDN\.?\s*B[HN]D|BHD|S/B|BERHAD)\b", re.IGNORECASE)
 _CONTINUATION_RE = re.compile(r"^\W*(?:SDN|BHD|S/B|CO\.|ENTERPRISE|RESTAURANT|TRADING|\w+\))", re.IGNORECASE)
 _REGISTRATION_RE = re.compile(
     r"\b(?:co\.?\s*-?\s*(?:reg|rfg|no)|company\s*(?:reg|no)|br\s*no|roc|gst|reg\.?\s*no)\b|"
@@ -897,17 +898,38 @@ def find_merchant(lines: list[str]) -> tuple[str | None, str | None]:
             return m.group("m").strip(), None
     top = [line.strip() for line in lines[:20] if line.strip()]
     for i, line in enumerate(top[:8]):
-        if _COMPANY_RE.search(line) and not _REGISTRATION_RE.match(line) and _has_words(line):
-            first = i
-            while first > 0 and (_CONTINUATION_RE.match(top[first]) or top[first - 1].endswith("&")):
-                first -= 1
-            name = " ".join(top[first : i + 1])
-            return _tidy_company(name), _address_after(top, i + 1)
+        if _COMPANY_RE.search(line) and not _REGISTRATION_RE.search(_tidy_company(line)) and _has_words(line):
+            first, last = _company_span(top, i)
+            return _tidy_company(" ".join(top[first : last + 1])), _address_after(top, last + 1)
     for i, line in enumerate(top[:6]):
         if _has_words(line) and not _HEADER_NOISE_RE.search(line):
             last = i + 1 if line.endswith("&") and i + 1 < len(top) else i
             return " ".join(top[i : last + 1]), _address_after(top, last + 1)
     return None, None
+
+
+def _company_span(top: list[str], index: int) -> tuple[int, int]:
+    """A company name wrapped over lines: 'PASARAYA BORONG PINTAR' / 'SDN BHD', 'ENTERPRISE (SETIA' / 'ALAM)'."""
+    first = last = index
+    while first > 0 and (
+        _CONTINUATION_RE.match(top[first])
+        or top[first - 1].endswith("&")
+        or _words_before_suffix(top[first]) <= 1
+    ):
+        if _HEADER_NOISE_RE.search(top[first - 1]) or re.search(r"\d", top[first - 1]):
+            break
+        first -= 1
+    joined = " ".join(top[first : last + 1])
+    while last + 1 < len(top) and joined.count("(") > joined.count(")"):
+        last += 1
+        joined += " " + top[last]
+    return first, last
+
+
+def _words_before_suffix(line: str) -> int:
+    m = _LEGAL_FORM_RE.search(line)
+    before = re.sub(r"\(.*?\)", " ", line[: m.start()] if m else line)
+    return len(before.split()) if m else 99
 
 
 def _tidy_company(name: str) -> str:
