@@ -199,6 +199,38 @@ def units_compatible(line_unit: str, item_unit: str) -> bool:
         return True
 
 
+_PACK = re.compile(r"(\d+(?:[.,]\d+)?|\d+/\d+)\s*(fl ?oz|oz|lbs?|kg|g|ml|ltr|l|gal)\b", re.IGNORECASE)
+
+
+def pack_size(name: str) -> tuple[Decimal, str] | None:
+    """The weight or volume of one piece when the name prints it ("MILK 1/2 GAL" -> (0.5, "gal"))."""
+    match = _PACK.search(name)
+    if match is None:
+        return None
+    number, unit = match.groups()
+    if "/" in number:
+        numerator, denominator = number.split("/")
+        amount = Decimal(numerator) / Decimal(denominator) if int(denominator) else Decimal(0)
+    else:
+        amount = Decimal(number.replace(",", "."))
+    try:
+        code = parse_unit(unit).code
+    except UnitError:
+        return None
+    return (amount, code) if amount > 0 else None
+
+
+def fit_to_unit(name: str, quantity: Decimal, unit: str, item_unit: str) -> tuple[Decimal, str]:
+    """Express a line counted in pieces in the item's kind of unit using the pack size in its name, so that
+    "2 x MILK 1GAL" can go into an item kept in litres. Anything else is returned unchanged."""
+    if units_compatible(unit, item_unit) or unit != "pcs":
+        return quantity, unit
+    size = pack_size(name)
+    if size is None or not units_compatible(size[1], item_unit):
+        return quantity, unit
+    return quantity * size[0], size[1]
+
+
 def is_not_a_product(name: str) -> bool:
     return bool(_NOT_PRODUCTS.search(name))
 

@@ -7,7 +7,9 @@ from receipts.matching import (
     MatchSource,
     alias_key,
     display_name,
+    fit_to_unit,
     normalise,
+    pack_size,
     suggest,
     units_compatible,
 )
@@ -79,3 +81,15 @@ def test_units_compatible_across_dimensions():
     assert not units_compatible("lb", "pcs")
     assert units_compatible("", "kg")
     assert units_compatible("bunch", "kg")  # unknown units are not held against a match
+
+
+def test_pack_size_reads_weight_and_volume_from_the_name():
+    assert pack_size("CVS 2% MILK 1/2 GAL") == (Decimal("0.5"), "gal")
+    assert pack_size("DORITOS NACHO CHS 9.25OZ") == (Decimal("9.25"), "oz")
+    assert pack_size("LG EGGS 12CT") is None
+
+
+def test_fit_to_unit_turns_pieces_into_the_items_kind_of_unit():
+    assert fit_to_unit("WHOLE MILK 1GAL", Decimal(2), "pcs", "l") == (Decimal(2), "gal")
+    assert fit_to_unit("LG EGGS 12CT", Decimal(1), "pcs", "pcs") == (Decimal(1), "pcs")
+    assert fit_to_unit("BANANAS", Decimal(1), "pcs", "kg") == (Decimal(1), "pcs")  # nothing to go on

@@ -1,0 +1,161 @@
+"""Receipts: an uploaded document on its way to inventory, its lines, and the per-store alias memory.
+
+What a receipt says about a household (shop, address, what was bought, prices) is encrypted; the columns the
+database must compare (duplicate guard, alias lookups) hold keyed hashes (blind indexes) instead.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from grapefruit.encryption import EncryptedDecimalField, EncryptedJSONField, EncryptedTextField
+from receipts import matching
+
+
+def receipt_upload_to(instance: Receipt, filename: str) -> str:
+    # The member's file name is kept (encrypted) on the row; the path on disk tells nothing about the contents.
+    return f"receipts/{instance.household_id}/{instance.upload_token}"
+
+
+class Receipt(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        OCR = "ocr", "Reading the text"
+        PARSING = "parsing", "Understanding the lines"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+        APPLIED = "applied", "Added to inventory"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Photo or scan"
+        PDF = "pdf", "PDF"
+        TEXT = "text", "Text"
+
+    # States a worker is still moving the receipt through: the status page keeps polling while in one.
+    IN_PROGRESS = frozenset({Status.QUEUED, Status.OCR, Status.PARSING})
+
+    household = models.ForeignKey("grapefruit.Household", on_delete=models.CASCADE, related_name="receipts")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=receipt_upload_to, max_length=200)
+    upload_token = models.CharField(max_length=64, editable=False)
+    original_filename = EncryptedTextField(blank=True)
+    # Keyed hash of the uploaded bytes: the same photo uploaded twice is caught without storing a plain hash.
+    content_index = models.CharField(max_length=64, db_index=True)
+    failure_reason = models.TextField(blank=True)
+    ocr_attempts = models.PositiveSmallIntegerField(default=0)
+
+    ocr_text = EncryptedTextField(blank=True)
+    ocr_engine = models.CharField(max_length=100, blank=True)
+    ocr_seconds = models.FloatField(null=True, blank=True)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+
+    parsed = EncryptedJSONField(null=True, blank=True)
+    merchant = EncryptedTextField(blank=True)
+    # Keyed hash of the normalised merchant name: the store the alias memory is scoped to.
+    store_index = models.CharField(max_length=64, blank=True, db_index=True)
+    merchant_address = EncryptedTextField(blank=True)
+    purchase_date = models.DateField(null=True, blank=True)
+    printed_total = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Keyed hash of store, date, total and lines: the same purchase uploaded twice has the same fingerprint.
+    purchase_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["household", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Receipt #{self.pk} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+
+class ReceiptLine(models.Model):
+    # The same values as receipts.matching's enums, which suggest them.
+    class Action(models.TextChoices):
+        ADD_EXISTING = matching.Action.ADD_EXISTING.value, "Add to an existing item"
+        CREATE_NEW = matching.Action.CREATE_NEW.value, "Create a new item"
+        IGNORE = matching.Action.IGNORE.value, "Ignore"
+
+    class Source(models.TextChoices):
+        ALIAS = matching.MatchSource.ALIAS.value, "Remembered for this store"
+        FUZZY = matching.MatchSource.FUZZY.value, "Similar name"
+        RULE = matching.MatchSource.RULE.value, "Not a product"
+        NONE = matching.MatchSource.NONE.value, "No match"
+        MANUAL = matching.MatchSource.MANUAL.value, "Chosen by a member"
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    printed_name = EncryptedTextField()  # as the receipt printed it; the alias memory learns from this text
+    name = EncryptedTextField()  # as the member wants it (editable)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3, default=1)
+    unit = models.CharField(max_length=20, default="pcs")
+    unit_price = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    total_price = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    discount = EncryptedDecimalField(max_digits=12, decimal_places=2, default=0)
+    is_return = models.BooleanField(default=False)
+    flags = models.JSONField(default=list, blank=True)  # reconciliation codes, e.g. ["qty_price_mismatch"]
+
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.CREATE_NEW)
+    item = models.ForeignKey(
+        "inventory.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_item_name = EncryptedTextField(blank=True)
+    confidence = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    match_source = models.CharField(max_length=10, choices=Source.choices, default=Source.NONE)
+
+    class Meta:
+        ordering = ["receipt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["receipt", "position"], name="receipt_line_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Line {self.position} of receipt #{self.receipt_id}"
+
+
+class StoreAlias(models.Model):
+    """What a household's member chose for a printed line at one store: "EXC FUS 85SELPP" = Fusilli pasta."""
+
+    Action = ReceiptLine.Action
+
+    household = models.ForeignKey("grapefruit.Household", on_delete=models.CASCADE, related_name="+")
+    store_index = models.CharField(max_length=64)
+    alias_index = models.CharField(max_length=64)
+    printed_name = EncryptedTextField()  # for the admin and the member; lookups go through alias_index
+    action = models.CharField(max_length=20, choices=Action.choices)
+    item = models.ForeignKey(
+        "inventory.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    times_confirmed = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "store_index", "alias_index"], name="store_alias_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action="add_existing") | models.Q(item__isnull=False),
+                name="store_alias_add_needs_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alias {self.alias_index[:8]} at store {self.store_index[:8]}"

@@ -1,0 +1,66 @@
+"""Reads for the receipt pages, always scoped to one household."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from receipts.matching import Candidate
+from receipts.models import Receipt, ReceiptLine
+
+
+def receipts_for(*, household: Any) -> QuerySet[Receipt]:
+    """The household's receipts, newest first, with their line counts (one query for the inbox)."""
+    return (
+        Receipt.objects.filter(household=household)
+        .select_related("uploaded_by")
+        .annotate(line_count=Count("lines"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def receipt_lines(*, receipt: Receipt) -> QuerySet[ReceiptLine]:
+    return receipt.lines.select_related("item").order_by("position")
+
+
+def household_items(*, household: Any) -> QuerySet[Any]:
+    from inventory.models import Item
+
+    return Item.objects.filter(household=household)
+
+
+def item_candidates(*, household: Any) -> list[Candidate]:
+    """The household's items as matching candidates; names are decrypted here, in Python, not in SQL."""
+    return [
+        Candidate(item_id=item.pk, name=item.name, unit=item.unit)
+        for item in household_items(household=household).only("pk", "name", "unit")
+    ]
+
+
+@dataclass(frozen=True)
+class Totals:
+    lines_total: Decimal
+    printed_subtotal: Decimal | None
+    printed_total: Decimal | None
+
+    @property
+    def expected(self) -> Decimal | None:
+        """What the lines should add up to: the subtotal before tax when printed, else the total."""
+        return self.printed_subtotal if self.printed_subtotal is not None else self.printed_total
+
+    @property
+    def matches(self) -> bool | None:
+        return None if self.expected is None else self.lines_total == self.expected
+
+
+def receipt_totals(*, receipt: Receipt, lines: list[ReceiptLine]) -> Totals:
+    subtotal = (receipt.parsed or {}).get("subtotal")
+    return Totals(
+        lines_total=sum((line.total_price or Decimal(0) for line in lines), start=Decimal(0)),
+        # The parsed JSON holds money as numbers; str() gives back the printed two decimals.
+        printed_subtotal=Decimal(str(subtotal)).quantize(Decimal("0.01")) if subtotal is not None else None,
+        printed_total=receipt.printed_total,
+    )

@@ -1,0 +1,35 @@
+"""Shortcuts the receipt tests share: run the pipeline stages in-process, make inventory items."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from inventory import services as inventory
+from receipts import services
+from receipts.models import Receipt
+from receipts.tests.documents import fixture_text
+
+
+def upload_text(*, user: Any, household: Any, text: str, filename: str = "receipt.txt") -> Receipt:
+    (receipt,) = services.receipt_upload(
+        actor=user, household=household, uploads=[services.Upload(filename, text.encode())]
+    )
+    return receipt
+
+
+def process(receipt: Receipt) -> Receipt:
+    """Run OCR and parsing in this process, as the worker would, and return the fresh row."""
+    services.receipt_process_ocr(receipt_id=receipt.pk)
+    services.receipt_parse(receipt_id=receipt.pk)
+    return Receipt.objects.get(pk=receipt.pk)
+
+
+def processed_fixture(*, user: Any, household: Any, name: str) -> Receipt:
+    return process(upload_text(user=user, household=household, text=fixture_text(name), filename=name))
+
+
+def make_item(*, user: Any, household: Any, name: str, unit: str = "pcs", quantity: str = "0") -> Any:
+    return inventory.item_create(
+        actor=user, household=household, name=name, unit=unit, quantity=Decimal(quantity)
+    )
