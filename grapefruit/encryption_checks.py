@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from grapefruit.encryption.fields import BlindIndexField, EncryptedFieldMixin
-from grapefruit.encryption.keyring import KeyRingError, parse_key_entry
+from grapefruit.encryption.keyring import KeyRingError, parse_index_key, parse_key_entry
 
 GENERATE_HINT = (
     "Generate one with `python manage.py generate_encryption_key` and put it first in ENCRYPTION_KEYS."
@@ -74,6 +74,42 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 )
             )
     return messages
+
+
+@register(Tags.security)
+def check_blind_index_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Without BLIND_INDEX_KEY, indexes derive from the primary key and every one changes on rotation."""
+    configured = getattr(settings, "BLIND_INDEX_KEY", "")
+    if not configured:
+        production = not settings.EMBEDDED and not settings.DEBUG
+        level = Error if production else Warning
+        return [
+            level(
+                "BLIND_INDEX_KEY is not set: blind indexes follow the primary encryption key, so a key "
+                "rotation would break duplicate detection and name search.",
+                hint='Set BLIND_INDEX_KEY to 64 hex characters (`python -c "import secrets; '
+                'print(secrets.token_hex(32))"`) before storing data, and never change it.',
+                id="encryption.E006" if production else "encryption.W002",
+            )
+        ]
+    try:
+        secret = parse_index_key(configured)
+    except KeyRingError as error:
+        return [Error(str(error), id="encryption.E007")]
+    encryption_secrets = set()
+    for entry in _entries():
+        try:
+            encryption_secrets.add(parse_key_entry(entry).secret)
+        except KeyRingError:
+            continue
+    if secret in encryption_secrets:
+        return [
+            Error(
+                "BLIND_INDEX_KEY equals an encryption key: use an independent random key.",
+                id="encryption.E008",
+            )
+        ]
+    return []
 
 
 @register(Tags.security)

@@ -151,9 +151,8 @@ class BlindIndexField(models.CharField):
     """HMAC of another (encrypted) field's normalised value, recomputed on every save and by key rotation.
 
     `source` names the encrypted field on the same model; `purpose` separates index keys (use
-    "app.model.field"). Search with `filter(name_index=blind_index(name, purpose=...))`, or
-    `__in=blind_index_candidates(...)` while a rotation is running. A `save(update_fields=[...])` that lists
-    the source must list the index too, or the index keeps the old value.
+    "app.model.field"). Search with `filter(name_index=blind_index(name, purpose=...))`. A
+    `save(update_fields=[...])` that lists the source must list the index too, or the index keeps the old value.
     """
 
     def __init__(self, *args: Any, source: str, purpose: str, **kwargs: Any) -> None:

@@ -242,33 +242,48 @@ def normalise_for_index(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _index_key(secret: bytes, purpose: str) -> bytes:
+def _index_key(root: bytes, purpose: str) -> bytes:
     # A separate key per purpose: the same name indexed for two purposes cannot be linked across columns.
     hkdf = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"grapefruit blind index v1:" + purpose.encode()
     )
-    return hkdf.derive(secret)
+    return hkdf.derive(root)
 
 
-def blind_index_with(key: Key, value: str, purpose: str) -> str:
+def parse_index_key(value: str) -> bytes:
+    """BLIND_INDEX_KEY: 64 hex characters (an `id:` prefix, as in ENCRYPTION_KEYS entries, is accepted)."""
+    hex_secret = value.strip().rpartition(":")[2]
+    if not _HEX_PATTERN.fullmatch(hex_secret):
+        raise KeyRingError("BLIND_INDEX_KEY must have exactly 64 hexadecimal characters (32 bytes).")
+    return bytes.fromhex(hex_secret)
+
+
+def index_root() -> bytes:
+    """The secret blind indexes derive from: BLIND_INDEX_KEY, or the primary encryption key when it is unset.
+
+    BLIND_INDEX_KEY exists so indexes stay stable across encryption-key rotation: many indexes are computed
+    from derived inputs (a file digest, a fingerprint of several rows) that a generic rotation cannot recompute.
+    The fallback keeps a fresh install working; the system check asks for BLIND_INDEX_KEY before a rotation
+    would change every index.
+    """
+    from django.conf import settings
+
+    configured = getattr(settings, "BLIND_INDEX_KEY", "")
+    return parse_index_key(configured) if configured else current_key_ring().primary.secret
+
+
+def blind_index_under(root: bytes, value: str, purpose: str) -> str:
     message = normalise_for_index(value).encode("utf-8")
-    return hmac.new(_index_key(key.secret, purpose), message, hashlib.sha256).hexdigest()
+    return hmac.new(_index_key(root, purpose), message, hashlib.sha256).hexdigest()
 
 
 def blind_index(value: str, *, purpose: str) -> str:
-    """HMAC-SHA256 hex of the normalised value under a key derived (HKDF) from the *primary* encryption key.
+    """HMAC-SHA256 hex of the normalised value under a per-purpose key derived (HKDF) from the index root.
 
-    Rotation recomputes every BlindIndexField together with its source column, so after
-    `rotate_encryption_key` all indexes are under the new primary. During a rotation (old rows not yet
-    rotated) search with `blind_index_candidates`.
+    Equal after normalisation (NFKC, casefold, collapsed whitespace) means equal index. Stable across
+    encryption-key rotation when BLIND_INDEX_KEY is set (see index_root).
     """
-    return blind_index_with(current_key_ring().primary, value, purpose)
-
-
-def blind_index_candidates(value: str, *, purpose: str) -> list[str]:
-    """The value's index under every key in the ring, primary first: filter with `__in` to find rows written
-    before a rotation finished."""
-    return [blind_index_with(key, value, purpose) for key in current_key_ring().keys]
+    return blind_index_under(index_root(), value, purpose)
 
 
 # Key generation -------------------------------------------------------------------------------------------
@@ -288,19 +303,26 @@ def ensure_local_key_file(path: Path) -> list[str]:
     One entry per line; the first encrypts. Safe when two processes start at once: the file is created
     exclusively, and the loser reads the winner's key.
     """
+    _create_private_file(path, new_key_entry(), "encryption key")
+    entries = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    return _wait_for_content(path, entries)
+
+
+def ensure_local_index_key_file(path: Path) -> str:
+    """The embedded default's BLIND_INDEX_KEY: create `path` (0600) with 64 fresh hex chars if missing."""
+    _create_private_file(path, secrets.token_hex(KEY_BYTES), "blind-index key")
+    return _wait_for_content(path, [path.read_text().strip()] if path.read_text().strip() else [])[0]
+
+
+def _create_private_file(path: Path, content: str, what: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_key_entry() + "\n")
-        print(
-            f"Grapefruit: generated a new encryption key in {path} (mode 0600). Back it up.", file=sys.stderr
-        )
-    entries = [line.strip() for line in path.read_text().splitlines() if line.strip()]
-    return _wait_for_content(path, entries)
+        return
+    with os.fdopen(fd, "w") as handle:
+        handle.write(content + "\n")
+    print(f"Grapefruit: generated a new {what} in {path} (mode 0600). Back it up.", file=sys.stderr)
 
 
 def _wait_for_content(path: Path, entries: Sequence[str]) -> list[str]:

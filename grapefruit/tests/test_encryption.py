@@ -9,11 +9,11 @@ from grapefruit.encryption import (
     DecryptionError,
     KeyRingError,
     blind_index,
-    blind_index_candidates,
     decrypt_bytes,
     decrypt_text,
     encrypt_bytes,
     encrypt_text,
+    ensure_local_index_key_file,
     ensure_local_key_file,
     new_key_entry,
     token_key_id,
@@ -152,13 +152,50 @@ def test_blind_index_differs_per_purpose(keys):
     )
 
 
-def test_blind_index_follows_the_primary_key_and_candidates_cover_every_key(settings):
+def test_blind_index_is_stable_across_rotation_when_blind_index_key_is_set(settings):
+    settings.BLIND_INDEX_KEY = "c3" * 32
+    settings.ENCRYPTION_KEYS = [OLD]
+    before = blind_index("milk", purpose="p")
+    settings.ENCRYPTION_KEYS = [NEW]
+
+    assert blind_index("milk", purpose="p") == before
+
+
+def test_blind_index_key_is_not_the_encryption_key_itself(settings):
+    settings.BLIND_INDEX_KEY = ""
+    settings.ENCRYPTION_KEYS = [NEW]
+    under_primary = blind_index("milk", purpose="p")
+    settings.BLIND_INDEX_KEY = NEW.split(":")[1]
+
+    # Same root secret, so the same index: the index key is derived from it (HKDF), never the secret itself.
+    assert blind_index("milk", purpose="p") == under_primary
+    assert NEW.split(":")[1] not in under_primary
+
+
+def test_without_blind_index_key_indexes_follow_the_primary_key(settings):
+    settings.BLIND_INDEX_KEY = ""
     settings.ENCRYPTION_KEYS = [OLD]
     under_old = blind_index("milk", purpose="p")
     settings.ENCRYPTION_KEYS = [NEW, OLD]
 
     assert blind_index("milk", purpose="p") != under_old
-    assert blind_index_candidates("milk", purpose="p") == [blind_index("milk", purpose="p"), under_old]
+
+
+def test_malformed_blind_index_key_is_rejected(settings):
+    settings.BLIND_INDEX_KEY = "short"
+
+    with pytest.raises(KeyRingError, match="BLIND_INDEX_KEY"):
+        blind_index("milk", purpose="p")
+
+
+def test_local_index_key_file_is_created_once_with_mode_0600(tmp_path):
+    path = tmp_path / "blind_index.key"
+
+    first = ensure_local_index_key_file(path)
+
+    assert first == ensure_local_index_key_file(path)
+    assert len(bytes.fromhex(first)) == 32
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
 def test_local_key_file_is_created_once_with_mode_0600(tmp_path, capsys):

@@ -3,7 +3,7 @@
 import pytest
 from django.core import checks
 
-from grapefruit.encryption_checks import check_encryption_keys, check_local_key_file
+from grapefruit.encryption_checks import check_blind_index_key, check_encryption_keys, check_local_key_file
 
 GOOD = "k1:" + "3f9a0c7e51d2b8e46a1f0c9d7e2b5a8c3d6f1e0a9b8c7d6e5f4a3b2c1d0e9f8a"
 OTHER = "k0:" + "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"
@@ -81,3 +81,24 @@ def test_blind_indexes_of_installed_models_follow_encrypted_fields():
     assert not [
         message for message in checks.run_checks(tags=[checks.Tags.models]) if message.id == "encryption.E005"
     ]
+
+
+def test_missing_blind_index_key_fails_in_production_and_warns_elsewhere(production):
+    production.ENCRYPTION_KEYS = [GOOD]
+    production.BLIND_INDEX_KEY = ""
+    assert ids(check_blind_index_key()) == ["encryption.E006"]
+
+    production.DEBUG = True
+    assert ids(check_blind_index_key()) == ["encryption.W002"]
+
+
+def test_blind_index_key_must_be_well_formed_and_independent(production):
+    production.ENCRYPTION_KEYS = [GOOD]
+    production.BLIND_INDEX_KEY = "abc"
+    assert ids(check_blind_index_key()) == ["encryption.E007"]
+
+    production.BLIND_INDEX_KEY = GOOD.split(":")[1]
+    assert ids(check_blind_index_key()) == ["encryption.E008"]
+
+    production.BLIND_INDEX_KEY = OTHER.split(":")[1]
+    assert check_blind_index_key() == []

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from grapefruit.encryption import blind_index, token_key_id
-from grapefruit.encryption.keyring import blind_index_with, parse_key_entry
+from grapefruit.encryption.keyring import blind_index_under, parse_key_entry
 from grapefruit.tests.encryption_testapp.models import Secret
 
 OLD = "old:" + "a1" * 32
@@ -67,6 +67,21 @@ def test_rotation_moves_values_indexes_and_files_to_the_new_key(settings, tmp_pa
 
 
 @pytest.mark.django_db
+def test_rotation_leaves_blind_indexes_unchanged_when_blind_index_key_is_set(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.BLIND_INDEX_KEY = "c3" * 32
+    settings.ENCRYPTION_KEYS = [OLD]
+    fill(5)
+    before = [index for _name, index in raw_names()]
+    settings.ENCRYPTION_KEYS = [NEW, OLD]
+
+    call_command("rotate_encryption_key", "--no-progress")
+
+    assert [index for _name, index in raw_names()] == before
+    assert {token_key_id(name) for name, _index in raw_names()} == {"new"}
+
+
+@pytest.mark.django_db
 def test_check_reports_values_under_old_keys_and_plaintext(settings, tmp_path, capsys):
     settings.MEDIA_ROOT = tmp_path
     settings.ENCRYPTION_KEYS = [OLD]
@@ -96,6 +111,8 @@ def rotation_process(test_db_name: str, var_dir: Path, *args: str) -> subprocess
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{test_db_name}",
         "ENCRYPTION_KEYS": f"{NEW},{OLD}",
+        # Indexes derived from the primary key: the test then also sees each index rewritten with its row.
+        "BLIND_INDEX_KEY": "",
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "grapefruit.settings_test"),
         "GRAPEFRUIT_VAR_DIR": str(var_dir),
     }
@@ -137,13 +154,14 @@ def assert_each_row_is_wholly_under_one_key(rows: list[tuple[str, str]], expecte
         assert key_id in expected_keys
         assert secret.name == f"item {n}" and secret.payload == {"n": n}
         # The blind index was rewritten in the same transaction as the ciphertext it belongs to.
-        assert rows[n][1] == blind_index_with(keys[key_id], secret.name, PURPOSE)
+        assert rows[n][1] == blind_index_under(keys[key_id].secret, secret.name, PURPOSE)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_rotation_killed_part_way_resumes_and_leaves_every_row_under_the_new_key(settings, tmp_path):
     total = 3000
     settings.MEDIA_ROOT = tmp_path
+    settings.BLIND_INDEX_KEY = ""
     settings.ENCRYPTION_KEYS = [OLD]
     fill(total)
     settings.ENCRYPTION_KEYS = [NEW, OLD]

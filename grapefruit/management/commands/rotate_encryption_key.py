@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -52,6 +53,11 @@ class Command(BaseCommand):
         models = encrypted_models()
         total = sum(count_rows_to_rotate(em) for em in models)
         self.stdout.write(f"Re-encrypting {total} rows under key {primary!r}.")
+        if not getattr(settings, "BLIND_INDEX_KEY", ""):
+            self.stderr.write(
+                "BLIND_INDEX_KEY is not set: blind indexes follow the primary key. BlindIndexFields are recomputed, "
+                "but indexes stored in plain columns will no longer match."
+            )
         rows = 0
         with tqdm(total=total, unit="row", disable=options["no_progress"], file=sys.stderr) as bar:
             for em in models:
