@@ -53,6 +53,10 @@ class ParsedReceipt:
     tax: Decimal | None = None
     total: Decimal | None = None
     items: tuple[ParsedLine, ...] = ()
+    # Non-item amounts printed among the items (deposits, bag fees, deposit refunds): they close the arithmetic.
+    charges: tuple[tuple[str, Decimal], ...] = ()
+    # Amounts between the subtotal and the total besides tax: service fees, tips, cash rounding, order savings.
+    adjustments: tuple[tuple[str, Decimal], ...] = ()
     payments: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -85,7 +89,7 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
     lines = [clean_line(raw) for raw in text.splitlines()]
     head = parse_header(lines)
     end = head.items_end if head.items_end is not None else len(lines)
-    items = parse_items(lines, end)
+    items, charges = parse_items(lines, end)
     receipt = ParsedReceipt(
         merchant=head.merchant,
         merchant_address=head.address,
@@ -96,6 +100,8 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
         tax=head.tax,
         total=head.total,
         items=tuple(items),
+        charges=tuple(charges),
+        adjustments=head.adjustments,
         payments=head.payments,
     )
     return reconcile.reconcile(receipt)
@@ -221,6 +227,7 @@ class _State:
     voiding: bool = False
     skipping: bool = False
     last_was_item: bool = False
+    charges: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
 def to_decimal(text: str) -> Decimal | None:
@@ -236,7 +243,8 @@ def to_decimal(text: str) -> Decimal | None:
         return None
 
 
-def parse_items(lines: list[str], end: int) -> list[ParsedLine]:
+def parse_items(lines: list[str], end: int) -> tuple[list[ParsedLine], list[tuple[str, Decimal]]]:
+    """The purchased lines, and the non-item charges among them (deposits, bag fees, deposit refunds)."""
     state = _State()
     start = next((i for i, line in enumerate(lines[:end]) if _TRAILING_AMOUNT_RE.search(line)), end)
     if 0 < start < end and lines[start - 1].strip():
@@ -245,7 +253,7 @@ def parse_items(lines: list[str], end: int) -> list[ParsedLine]:
         for segment in split_merged_items(line):
             _consume(state, segment)
     _apply_late_discounts(state, lines[end:])
-    return [item.freeze() for item in state.items]
+    return [item.freeze() for item in state.items], state.charges
 
 
 def _consume(state: _State, line: str) -> None:
@@ -303,6 +311,7 @@ def _consume_negative(state: _State, parsed: _Line) -> None:
         state.last_was_item = False
         return
     if _FEE_RE.search(parsed.name) and not state.returning:
+        state.charges.append((_clean_name(parsed.name), -parsed.amount))
         state.last_was_item = False
         return
     if state.returning or _RETURN_MARK_RE.match(parsed.name):
@@ -337,6 +346,8 @@ def _consume_positive(state: _State, parsed: _Line) -> None:
             return
         name = state.pending_name
     if (_FEE_RE.search(name) and not _PRODUCT_BAG_RE.search(name)) or _INFO_RE.search(name):
+        if not _INFO_RE.search(name):
+            state.charges.append((_clean_name(name), parsed.amount))
         state.pending_name = None
         state.pending_qty = None
         state.last_was_item = False
@@ -463,7 +474,11 @@ def _has_words(text: str) -> bool:
 def _is_name_residue(name: str) -> bool:
     """Tax flags or markers left over once the amount and quantity are taken out ('MRJ', 'WT', 'T')."""
     cleaned = re.sub(r"[^\w]", " ", name).split()
-    return not cleaned or (len(cleaned) <= 2 and all(len(w) <= 4 and w.isupper() for w in cleaned))
+    if not cleaned:
+        return True
+    if len(cleaned) == 1:
+        return len(cleaned[0]) <= 4 and cleaned[0].isupper()
+    return len(cleaned) <= 3 and all(len(w) <= 2 and w.isupper() for w in cleaned)
 
 
 def _similar(a: str, b: str) -> float:
@@ -550,12 +565,13 @@ class Header:
     total: Decimal | None
     payments: tuple[str, ...]
     items_end: int | None
+    adjustments: tuple[tuple[str, Decimal], ...]
 
 
 _ITEMS_END_RE = re.compile(
     r"^\W*(?:\d+\s+)?(?:[^\x00-\x7f]+\s+)?(?:sub\s*-?\s*total|subtotaal|sous-?\s*total|items?\s*subtotal|"
     r"item\(s\)\s*subtotal|total|totaal|summe|zu zahlen|balance|amount due|to pay|order total|"
-    r"order summary|grand total|gesamt)",
+    r"order summary|grand total|gesamt|(?:sales\s+)?tax\b(?!\s*inv))",
     re.IGNORECASE,
 )
 _NOT_TOTAL_RE = re.compile(
@@ -578,8 +594,7 @@ _TOTAL_KEYS: tuple[tuple[re.Pattern[str], int], ...] = (
 )
 _SUBTOTAL_RE = re.compile(r"sub\s*-?\s*total|subtotaal|sous-?\s*total|order\s*total\b", re.IGNORECASE)
 _TAX_RE = re.compile(
-    r"^\W*(?:[A-Z]\W*\s+)?(?:[\d.,]+\s*%\s*)?(?:sales\s+)?(?:tax|gst|hst|pst|qst|tps|tvq|vat|mwst|"
-    r"estimated tax|[A-Z]=HST)\b",
+    r"^\W*(?:[^\s:]+\s+){0,3}?(?:sales\s+)?(?:tax|gst|hst|pst|qst|tps|tvq|vat|mwst|[A-Z]=HST)\b(?!.*\btotal\b)(?<!before tax)",
     re.IGNORECASE,
 )
 _PAYMENT_RE = re.compile(
@@ -607,7 +622,26 @@ def parse_header(lines: list[str]) -> Header:
         total=total,
         payments=_find_payments(lines, total_index),
         items_end=items_end,
+        adjustments=_find_adjustments(lines, total_index),
     )
+
+
+def _find_adjustments(lines: list[str], total_index: int | None) -> tuple[tuple[str, Decimal], ...]:
+    """Amounts between the subtotal and the total that are not tax: fees, tips, rounding, order-level savings."""
+    start = next((i for i, line in enumerate(lines) if _SUBTOTAL_RE.search(line)), None)
+    if start is None or total_index is None or total_index <= start:
+        return ()
+    found = []
+    for line in lines[start + 1 : total_index]:
+        if not _NOT_TOTAL_RE.search(line) and any(regex.search(line) for regex, _ in _TOTAL_KEYS):
+            break
+        amount = _amount_of(line)
+        if amount is None or _TAX_RE.match(line) or _INFO_RE.search(line) or _SUBTOTAL_RE.search(line):
+            continue
+        if re.search(r"\b(?:before tax|voordeel|saving|savings)\b", line, re.IGNORECASE):
+            continue
+        found.append((re.sub(r"\s{2,}", " ", line.strip()), amount))
+    return tuple(found)
 
 
 def _amount_of(line: str) -> Decimal | None:
@@ -771,6 +805,7 @@ _CURRENCY_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.M,
         ),
     ),
+    ("EUR", re.compile(r"\b(?:MWST|BTW|TVA|SUMME|TOTAAL|PINNEN|zu zahlen)\b", re.I)),
     ("USD", re.compile(r"\$|\bUSD\b|\b[A-Z]{2},?\s+\d{5}(?:-\d{4})?\b")),
 )
 
@@ -896,7 +931,9 @@ def find_merchant(lines: list[str]) -> tuple[str | None, str | None]:
         m = _ORDER_FROM_RE.search(line)
         if m:
             return m.group("m").strip(), None
-    top = [line.strip() for line in lines[:20] if line.strip()]
+    top = [line.strip() for line in lines[:20]]
+    while top and not top[0]:
+        top.pop(0)
     for i, line in enumerate(top[:8]):
         if _COMPANY_RE.search(line) and not _REGISTRATION_RE.search(_tidy_company(line)) and _has_words(line):
             first, last = _company_span(top, i)
@@ -943,6 +980,10 @@ def _address_after(top: list[str], start: int) -> str | None:
     parts: list[str] = []
     after_postcode = False
     for line in top[start : start + 10]:
+        if not line or _TRAILING_AMOUNT_RE.search(line) or _HEADING_RE.match(line):
+            if parts:
+                break
+            continue
         if after_postcode:
             if _REGION_LINE_RE.match(line) and not _ADDRESS_STOP_RE.search(line):
                 parts.append(line)
@@ -970,7 +1011,7 @@ def _address_after(top: list[str], start: int) -> str | None:
         parts.append(line)
         postcode = _POSTCODE_RE.search(line)
         # A postcode ending its line is followed by the town on the next one.
-        after_postcode = bool(postcode) and bool(re.search(r"[A-Za-z]{3}", line[postcode.end() :]))
+        after_postcode = bool(postcode) and bool(re.search(r"[^\W\d_]{3}", line[postcode.end() :]))
         if len(parts) >= 6:
             break
     return " ".join(parts) or None

@@ -25,7 +25,7 @@ def reconcile(receipt: ParsedReceipt) -> ParsedReceipt:
     if flagged:
         warnings.append(f"quantity x unit price does not match the line total for: {', '.join(flagged)}")
     warnings.extend(_check_subtotal(receipt, items))
-    warnings.extend(_check_total(receipt))
+    warnings.extend(_check_total(receipt, items))
     if not items:
         warnings.append("no line items found")
     if receipt.total is None:
@@ -45,17 +45,28 @@ def _check_line(item: ParsedLine) -> ParsedLine:
 def _check_subtotal(receipt: ParsedReceipt, items: tuple[ParsedLine, ...]) -> list[str]:
     if receipt.subtotal is None or not items:
         return []
-    lines_sum = sum((item.total_price or Decimal(0) for item in items), Decimal(0))
-    if abs(lines_sum - receipt.subtotal) <= TOLERANCE:
+    lines_sum = _lines_and_charges(items, receipt)
+    # Savings printed after the subtotal that name an item (Albert Heijn's BONUS block) are netted into it.
+    late_savings = sum((amount for _, amount in receipt.adjustments if amount < 0), Decimal(0))
+    if min(abs(lines_sum - receipt.subtotal), abs(lines_sum - receipt.subtotal - late_savings)) <= TOLERANCE:
         return []
-    # Deposits, bag fees and order-level savings sit inside many subtotals but are not items.
     return [f"line items add up to {lines_sum}, the subtotal printed is {receipt.subtotal}"]
 
 
-def _check_total(receipt: ParsedReceipt) -> list[str]:
-    if receipt.subtotal is None or receipt.total is None:
+def _lines_and_charges(items: tuple[ParsedLine, ...], receipt: ParsedReceipt) -> Decimal:
+    """Items plus the deposits and bag fees printed among them, which sit inside the subtotal."""
+    lines_sum = sum((item.total_price or Decimal(0) for item in items), Decimal(0))
+    return lines_sum + sum((amount for _, amount in receipt.charges), Decimal(0))
+
+
+def _check_total(receipt: ParsedReceipt, items: tuple[ParsedLine, ...]) -> list[str]:
+    if receipt.total is None or (receipt.subtotal is None and not items):
         return []
-    added = receipt.subtotal + (receipt.tax or Decimal(0))
-    if abs(added - receipt.total) <= TOLERANCE or abs(receipt.subtotal - receipt.total) <= TOLERANCE:
+    base = receipt.subtotal if receipt.subtotal is not None else _lines_and_charges(items, receipt)
+    base += sum((amount for _, amount in receipt.adjustments), Decimal(0))
+    # Tax is added on top in North America and included in the prices in most other countries.
+    added = base + (receipt.tax or Decimal(0))
+    if abs(added - receipt.total) <= TOLERANCE or abs(base - receipt.total) <= TOLERANCE:
         return []
-    return [f"subtotal {receipt.subtotal} plus tax {receipt.tax or 0} is not the total {receipt.total}"]
+    what = "subtotal" if receipt.subtotal is not None else "line items"
+    return [f"{what} {base} plus tax {receipt.tax or 0} is not the total {receipt.total}"]
