@@ -250,6 +250,7 @@ def _index_key(root: bytes, purpose: str) -> bytes:
     return hkdf.derive(root)
 
 
+@functools.lru_cache(maxsize=8)
 def parse_index_key(value: str) -> bytes:
     """BLIND_INDEX_KEY: 64 hex characters (an `id:` prefix, as in ENCRYPTION_KEYS entries, is accepted)."""
     hex_secret = value.strip().rpartition(":")[2]
