@@ -26,5 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(entry)
         self.stderr.write(
             "Put it FIRST in ENCRYPTION_KEYS, keep the old keys after it, restart, then run "
-            "`manage.py rotate_encryption_key`. Store it with your backups: without it they cannot be read."
+            "`manage.py rotate_encryption_key`. Keep a copy apart from the database backups: without it they cannot be "
+            "read."
         )
