@@ -3,8 +3,10 @@
 import json
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from llm.models import LLMCallLog
 from receipts.llm_parsing import is_enabled, refine_with_llm
@@ -267,3 +269,51 @@ def test_spent_budget_keeps_the_offline_parse_and_tells_the_member(llm_server, h
     assert refined.items == offline.items
     assert "budget is used up" in refined.warnings[-1]
     assert llm_server.requests == [] and not LLMCallLog.objects.exists()
+
+
+def test_parse_receipt_command_sends_one_redacted_request_then_answers_from_the_cache(llm_server, tmp_path):
+    receipt = tmp_path / "receipt.txt"
+    receipt.write_text(
+        "FRESHWAY MARKET\n02/14/2025 18:42\nBANANAS 2.31 LB @ 0.59/LB      1.36\nGV WHL MILK    3.48\n"
+        "VISA 4111 1111 1111 1111\nMember 111847206339\n(651) 555-0139\n"
+    )
+    _openai(
+        llm_server,
+        {
+            "merchant": "Freshway Market",
+            "date": "2025-02-14",
+            "time": "18:42",
+            "currency": "USD",
+            "subtotal": 4.84,
+            "tax": 0,
+            "total": 4.84,
+            "items": [
+                {"name": "Bananas", "quantity": 2.31, "unit": "lb", "unit_price": 0.59, "total_price": 1.36},
+                {
+                    "name": "Whole milk",
+                    "quantity": 1,
+                    "unit": "each",
+                    "unit_price": 3.48,
+                    "total_price": 3.48,
+                },
+            ],
+        },
+    )
+
+    outputs = []
+    for _ in range(2):
+        out = StringIO()
+        call_command("parse_receipt", "--json", str(receipt), stdout=out)
+        outputs.append(json.loads(out.getvalue()))
+
+    assert len(llm_server.requests) == 1
+    sent = llm_server.requests[0].body.decode()
+    assert "BANANAS" in sent
+    assert not any(secret in sent for secret in ("4111", "111847206339", "555-0139"))
+    first, second = outputs
+    assert first == second
+    assert first["path"] == str(receipt)
+    result = first["result"]
+    assert (result["merchant"], result["date"], result["total"]) == ("Freshway Market", "2025-02-14", 4.84)
+    assert [item["name"] for item in result["items"]] == ["Bananas", "Whole milk"]
+    assert LLMCallLog.objects.count() == 1
