@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,7 @@ from inventory.models import ForecastRecord, Item, StockEvent
 
 SORTS = {
     "runout": ("predicted_runout", "id"),
-    "name": None,  # names are encrypted: sorted in Python after decryption
+    "name": ("id", "id"),  # names are encrypted: sorted in Python after decryption
     "category": ("category", "id"),
 }
 
@@ -51,7 +52,14 @@ def low_stock_q(*, household: Household, today: date) -> Q:
     )
 
 
-def dashboard_rows(
+@dataclass(frozen=True)
+class DashboardPage:
+    rows: list[DashboardRow]
+    page: Page
+    low_count: int  # across the whole pantry, whatever the filters
+
+
+def dashboard_page(
     *,
     household: Household,
     today: date,
@@ -59,23 +67,33 @@ def dashboard_rows(
     category: str = "",
     low_only: bool = False,
     sort: str = "runout",
-) -> list[DashboardRow]:
-    """The dashboard's items, one query. Name search runs after decryption: the database only holds
-    ciphertext, and a blind index matches whole names only."""
+    page_number: str | int | None = None,
+    page_size: int = 100,
+) -> DashboardPage:
+    """One page of the dashboard in at most four queries, whatever the pantry's size.
+
+    Search and sorting by name happen after decryption (the database only holds ciphertext, and a blind index
+    matches whole names only), so they read every matching row; otherwise SQL does the paging and only the
+    shown rows are decrypted."""
     items: QuerySet[Item] = Item.objects.filter(household=household)
+    low_count = items.filter(low_stock_q(household=household, today=today)).count()
     if category:
         items = items.filter(category=category)
     if low_only:
         items = items.filter(low_stock_q(household=household, today=today))
     order = SORTS.get(sort) or SORTS["runout"]
     items = items.order_by(F(order[0]).asc(nulls_last=True), order[1])
-    rows = [_row(item, household=household, today=today) for item in items]
     needle = " ".join(search.casefold().split())
-    if needle:
-        rows = [row for row in rows if needle in row.item.name.casefold()]
+    if not needle and sort != "name":
+        page = Paginator(items, page_size).get_page(page_number)
+        rows = [_row(item, household=household, today=today) for item in page.object_list]
+        return DashboardPage(rows=rows, page=page, low_count=low_count)
+    matches = [item for item in items if needle in item.name.casefold()]
     if sort == "name":
-        rows.sort(key=lambda row: row.item.name.casefold())
-    return rows
+        matches.sort(key=lambda item: item.name.casefold())
+    page = Paginator(matches, page_size).get_page(page_number)
+    rows = [_row(item, household=household, today=today) for item in page.object_list]
+    return DashboardPage(rows=rows, page=page, low_count=low_count)
 
 
 def _row(item: Item, *, household: Household, today: date) -> DashboardRow:

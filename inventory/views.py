@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,16 +37,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "low_only": request.GET.get("low") == "1",
         "sort": request.GET.get("sort", "runout") if request.GET.get("sort") in selectors.SORTS else "runout",
     }
-    rows = selectors.dashboard_rows(household=household, today=today, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    result = selectors.dashboard_page(
+        household=household, today=today, page_number=request.GET.get("page"), page_size=PAGE_SIZE, **filters
+    )
+    filtered = any(filters[key] for key in ("search", "category", "low_only"))
     context = {
-        "page": page,
-        "rows": page.object_list,
+        "page": result.page,
+        "rows": result.rows,
         "filters": filters,
         "categories": Category.choices,
         "accuracy": selectors.forecast_accuracy(household=household),
-        "low_count": sum(row.low for row in rows),
-        "has_items": bool(rows) or any(filters[key] for key in ("search", "category", "low_only")),
+        "low_count": result.low_count,
+        "has_items": result.page.paginator.count > 0 or filtered,
         "query_string": _without_page(request),
     }
     return render(request, "inventory/dashboard.html", context)

@@ -31,7 +31,7 @@ def test_forecast_runout_prints_one_json_line_per_item(tmp_path):
         "id": "milk",
         "rate_per_day": 0.5,
         "runout": "2026-03-09",
-        "reason": "about 0.5 l/day over the last 4 days",
+        "reason": "about 0.5 l/day over the last 4 days (only 2 uses logged so far)",
     }
     assert second["id"] == "salt" and second["runout"] is None and second["rate_per_day"] is None
 
