@@ -11,9 +11,10 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
 
+from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from inventory.forecast import is_low_stock
-from inventory.models import ForecastRecord, Item, StockEvent
+from inventory.models import ITEM_NAME_PURPOSE, ForecastRecord, Item, StockEvent
 
 SORTS = {
     "runout": ("predicted_runout", "id"),
@@ -40,6 +41,12 @@ class Accuracy:
 def item_get(*, household: Household, item_id: int) -> Item:
     """The household's item, or 404: another household's id looks exactly like a missing one."""
     return get_object_or_404(Item.objects.select_related("household"), pk=item_id, household=household)
+
+
+def item_by_name(*, household: Household, name: str) -> Item | None:
+    """Exact-name lookup through the blind index (case and spacing ignored), for receipts and orders."""
+    index = blind_index(" ".join(name.split()), purpose=ITEM_NAME_PURPOSE)
+    return Item.objects.filter(household=household, name_index=index).first()
 
 
 def low_stock_q(*, household: Household, today: date) -> Q:

@@ -198,3 +198,11 @@ def test_item_update_changes_name_and_its_index(user, household):
     from inventory.models import ITEM_NAME_PURPOSE
 
     assert item.name_index == blind_index("oat milk", purpose=ITEM_NAME_PURPOSE)
+
+
+def test_item_by_name_finds_this_households_item_ignoring_case(user, household, other_household):
+    from inventory.selectors import item_by_name
+
+    item = make(user, household, name="Oat Milk")
+    assert item_by_name(household=household, name="  oat   MILK") == item
+    assert item_by_name(household=other_household, name="Oat Milk") is None
