@@ -151,7 +151,9 @@ _PRODUCT_BAG_RE = re.compile(
 )
 _INFO_RE = re.compile(r"\b(was\b.*\bsave|you saved|saved|savings today|points|balance)\b", re.IGNORECASE)
 _VOID_RE = re.compile(r"\bvoid(?:ed)?\b", re.IGNORECASE)
-_RETURN_MARK_RE = re.compile(r"^\W*(?:\*+\s*)?(return|refund|retour|rückgabe)\b", re.IGNORECASE)
+_RETURN_MARK_RE = re.compile(
+    r"^\W*(?:\S{1,3}\s+)?(?:\*+\s*)?(return|refund|retour|rückgabe)\b", re.IGNORECASE
+)
 _SKIP_SECTION_RE = re.compile(
     r"^\W*(unavailable|refunded|out of stock|not charged|cancelled|canceled)\b", re.IGNORECASE
 )
@@ -339,7 +341,10 @@ def _find_voided(state: _State, parsed: _Line) -> _Item | None:
 
 def _consume_positive(state: _State, parsed: _Line) -> None:
     name = parsed.name
-    if _is_name_residue(name):
+    # 'MILK 3.49' is an item, but an indented 'MRJ  5.49' is the flag and price of the name wrapped above it.
+    if _is_name_residue(name) and (
+        len(name) <= 2 or parsed.raw.startswith("  ") or state.pending_name is None
+    ):
         if state.pending_name is None:
             if parsed.qty is not None and state.items and state.items[-1].fits(parsed.qty):
                 state.items[-1].take(parsed.qty)
@@ -515,6 +520,8 @@ def clean_line(line: str) -> str:
     line = re.sub(r"(?<=[A-Za-z])0(?=[A-Za-z]{2})|(?<=[A-Za-z]{2})0(?=[A-Za-z])", "O", line)
     line = re.sub(r"(?<=[A-Za-z])1(?=[a-z])|(?<=[a-z])1(?=[A-Za-z])", "l", line)
     line = re.sub(r"(?<=[A-Z])1(?=[A-Z]{2})|(?<=[A-Z]{2})1(?=[A-Z])", "I", line)
+    line = re.sub(r"(?<=\d)0Z\b", "OZ", line)  # '12OZ' read as '120Z'
+    line = re.sub(r"/\s?[1I]l?b\b", "/lb", line)  # '/lb' read as '/1b'
     line = _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
     line = re.sub(r"(\d)([.,]) (\d\d)(?=\s*(?:[A-Z*]{1,4}|\d)?\s*$|\s{2,})", r"\1\2\3", line)
     line = re.sub(r"(\d) ([.,]\d)", r"\1\2", line)
