@@ -5,6 +5,7 @@ GEMINI_BASE_URL overrides the endpoint (tests point it at a local server speakin
 
 from __future__ import annotations
 
+import functools
 import time
 
 import httpx2
@@ -32,9 +33,7 @@ class GeminiProvider:
 
     def __init__(self, *, api_key: str, model: str, timeout: float, base_url: str = "") -> None:
         self.model = model
-        # retry_options=None means one attempt: retries are ours (llm/retry.py), the same for every provider.
-        http_options = genai_types.HttpOptions(timeout=round(timeout * 1000), base_url=base_url or None)
-        self._client = genai.Client(api_key=api_key, http_options=http_options)
+        self._client_settings = (api_key, timeout, base_url)
 
     @classmethod
     def from_settings(cls) -> GeminiProvider:
@@ -54,7 +53,7 @@ class GeminiProvider:
             response_mime_type="application/json",
         )
         try:
-            reply = self._client.models.generate_content(
+            reply = _client(*self._client_settings).models.generate_content(
                 model=self.model, contents=request.user, config=config
             )
             text = reply.text
@@ -72,6 +71,14 @@ class GeminiProvider:
             output_tokens=(usage.candidates_token_count if usage else None) or 0,
             latency_ms=round((time.monotonic() - started) * 1000),
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _client(api_key: str, timeout: float, base_url: str) -> genai.Client:
+    """One SDK client per configuration, built on first use (building one costs more than a cache hit)."""
+    # retry_options=None means one attempt: retries are ours (llm/retry.py), the same for every provider.
+    http_options = genai_types.HttpOptions(timeout=round(timeout * 1000), base_url=base_url or None)
+    return genai.Client(api_key=api_key, http_options=http_options)
 
 
 def _translate(exc: Exception) -> LLMError:

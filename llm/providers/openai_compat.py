@@ -3,6 +3,7 @@ one) through the `openai` SDK pointed at ASI_BASE_URL."""
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -27,8 +28,7 @@ class OpenAICompatProvider:
 
     def __init__(self, *, api_key: str, base_url: str, model: str, timeout: float) -> None:
         self.model = model
-        # Retries are ours (llm/retry.py), the same for every provider, so the SDK's own are off.
-        self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
+        self._client_settings = (api_key, base_url, timeout)
 
     @classmethod
     def from_settings(cls) -> OpenAICompatProvider:
@@ -42,7 +42,7 @@ class OpenAICompatProvider:
     def complete(self, request: LLMRequest) -> LLMResponse:
         started = time.monotonic()
         try:
-            completion = self._client.chat.completions.create(
+            completion = _client(*self._client_settings).chat.completions.create(
                 model=self.model,
                 messages=[
                     {"role": "system", "content": request.system},
@@ -65,6 +65,14 @@ class OpenAICompatProvider:
             output_tokens=getattr(usage, "completion_tokens", None) or 0,
             latency_ms=round((time.monotonic() - started) * 1000),
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _client(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
+    """One SDK client per configuration, built on first use: building one costs ~50 ms (TLS context, pool),
+    more than a cache hit, and a kept client reuses its connections. The client is thread-safe."""
+    # Retries are ours (llm/retry.py), the same for every provider, so the SDK's own are off.
+    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
 
 
 def _message_text(completion: Any) -> str:
