@@ -726,7 +726,10 @@ def find_total(lines: list[str]) -> tuple[Decimal | None, int | None]:
         if amount == tendered:
             return amount, i
     if not candidates:
-        return (tendered if tendered is not None else _cash_paid(lines)), None
+        for fallback in (tendered, _cash_paid(lines), _largest_repeated_amount(lines)):
+            if fallback is not None:
+                return fallback, None
+        return None, None
     # Among equally strong labels the largest amount wins: the other "totals" on a receipt are a tax table's
     # net total or the bill before a hand-written tip, both smaller than what was charged.
     _, amount, index = max((p, a, -i) for p, i, a in candidates)
@@ -755,6 +758,13 @@ def _cash_minus_change(lines: list[str]) -> Decimal | None:
     if cash is None or change is None or cash < change or change < 0:
         return None
     return cash - change
+
+
+def _largest_repeated_amount(lines: list[str]) -> Decimal | None:
+    """No total label could be read: the total is printed more than once (total, payment, tax summary)."""
+    amounts = [a for line in lines if (a := _amount_of(line)) is not None and a > 0]
+    repeated = [a for a in set(amounts) if amounts.count(a) > 1]
+    return max(repeated, default=None)
 
 
 def _cash_paid(lines: list[str]) -> Decimal | None:
@@ -850,7 +860,9 @@ _NOT_DATE_LINE_RE = re.compile(r"expir|valid|\bexp\b|best before|use by|since|me
 
 def find_date(lines: list[str], *, month_first: bool) -> tuple[date | None, str | None]:
     """The first printed date (not an expiry); day-first unless the receipt is in US dollars."""
-    for line in lines:
+    # A date printed with a time or a 'date' label beats a date-like product code ('CK 11-22-31').
+    labelled = [line for line in lines if _TIME_RE.search(line) or re.search(r"\bdate\b", line, re.I)]
+    for line in (*labelled, *lines):
         if _NOT_DATE_LINE_RE.search(line):
             continue
         found = _date_in(line, month_first=month_first)
