@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from llm.errors import LLMError, LLMRateLimited
 
@@ -37,3 +37,12 @@ def call_with_retries(
                 delay = min(max_delay, max(delay, error.retry_after))
             sleep(delay)
             attempt += 1
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """A 429's Retry-After in seconds; None when absent or given as a date (the backoff then decides)."""
+    value = headers.get("retry-after") if headers is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

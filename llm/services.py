@@ -129,7 +129,7 @@ def _call_remote(
             None,
             f"error:{log.outcome}",
             f"The LLM could not help this time "
-            f"({log.get_outcome_display().lower()}), so this was read on this server only.",
+            f"({LLMCallLog.Outcome(log.outcome).label.lower()}), so this was read on this server only.",
         )
     return LLMOutcome(response, "ok")
 

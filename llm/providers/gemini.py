@@ -23,6 +23,7 @@ from llm.errors import (
     LLMTimeout,
     LLMUnavailable,
 )
+from llm.retry import retry_after_seconds
 from llm.schema import parse_json_reply
 from llm.types import LLMRequest, LLMResponse
 
@@ -96,9 +97,4 @@ def _translate(exc: Exception) -> LLMError:
 
 
 def _retry_after(exc: genai_errors.APIError) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    try:
-        return float(headers.get("retry-after"))
-    except (TypeError, ValueError):
-        return None
+    return retry_after_seconds(getattr(getattr(exc, "response", None), "headers", None))

@@ -18,6 +18,7 @@ from llm.errors import (
     LLMTimeout,
     LLMUnavailable,
 )
+from llm.retry import retry_after_seconds
 from llm.schema import parse_json_reply
 from llm.types import LLMRequest, LLMResponse
 
@@ -92,17 +93,10 @@ def _translate(exc: Exception) -> LLMError:
         return LLMUnavailable("could not connect to the provider")
     if isinstance(exc, openai.RateLimitError):
         return LLMRateLimited(
-            "the provider is rate limiting us", retry_after=_retry_after(exc.response.headers)
+            "the provider is rate limiting us", retry_after=retry_after_seconds(exc.response.headers)
         )
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code >= 500:
             return LLMUnavailable(f"the provider failed with HTTP {exc.status_code}")
         return LLMRequestRejected(f"the provider refused the request with HTTP {exc.status_code}")
     return LLMBadResponse(f"unreadable reply from the provider ({type(exc).__name__})")
-
-
-def _retry_after(headers: Any) -> float | None:
-    try:
-        return float(headers.get("retry-after"))
-    except (TypeError, ValueError):
-        return None

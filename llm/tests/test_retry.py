@@ -1,7 +1,7 @@
 import pytest
 
 from llm.errors import LLMBadResponse, LLMRateLimited, LLMUnavailable
-from llm.retry import call_with_retries
+from llm.retry import call_with_retries, retry_after_seconds
 
 
 class Script:
@@ -51,3 +51,11 @@ def test_bad_responses_are_not_retried():
     with pytest.raises(LLMBadResponse):
         call_with_retries(script, max_retries=3, sleep=lambda s: None)
     assert script.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [({"retry-after": "2"}, 2.0), ({"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, None), ({}, None), (None, None)],
+)
+def test_retry_after_header_is_read_as_seconds_only(headers, seconds):
+    assert retry_after_seconds(headers) == seconds
