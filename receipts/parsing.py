@@ -88,7 +88,8 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
 
     lines = [clean_line(raw) for raw in text.splitlines()]
     head = parse_header(lines)
-    end = head.items_end if head.items_end is not None else len(lines)
+    ends = [i for i in (head.items_end, head.total_index) if i is not None]
+    end = min(ends, default=len(lines))
     items, charges = parse_items(lines, end)
     receipt = ParsedReceipt(
         merchant=head.merchant,
@@ -342,9 +343,7 @@ def _find_voided(state: _State, parsed: _Line) -> _Item | None:
 def _consume_positive(state: _State, parsed: _Line) -> None:
     name = parsed.name
     # 'MILK 3.49' is an item, but an indented 'MRJ  5.49' is the flag and price of the name wrapped above it.
-    if _is_name_residue(name) and (
-        len(name) <= 2 or parsed.raw.startswith("  ") or state.pending_name is None
-    ):
+    if _is_name_residue(name) and (len(name) <= 2 or parsed.raw.startswith("  ")):
         if state.pending_name is None:
             if parsed.qty is not None and state.items and state.items[-1].fits(parsed.qty):
                 state.items[-1].take(parsed.qty)
@@ -572,11 +571,12 @@ class Header:
     total: Decimal | None
     payments: tuple[str, ...]
     items_end: int | None
+    total_index: int | None
     adjustments: tuple[tuple[str, Decimal], ...]
 
 
 _ITEMS_END_RE = re.compile(
-    r"^\W*(?:\d+\s+)?(?:[^\x00-\x7f]+\s+)?(?:sub\s*-?\s*total|subtotaal|sous-?\s*total|items?\s*subtotal|"
+    r"^\W*(?:\d+\s+(?:items?\s+|articles?\s+|artikel\s+)?)?(?:[^\x00-\x7f]+\s+)?(?:sub\s*-?\s*total|subtotaal|sous-?\s*total|items?\s*subtotal|"
     r"item\(s\)\s*subtotal|total|totaal|summe|zu zahlen|balance|amount due|to pay|order total|"
     r"order summary|grand total|gesamt|(?:sales\s+)?tax\b(?!\s*inv))",
     re.IGNORECASE,
@@ -629,6 +629,7 @@ def parse_header(lines: list[str]) -> Header:
         total=total,
         payments=_find_payments(lines, total_index),
         items_end=items_end,
+        total_index=total_index,
         adjustments=_find_adjustments(lines, total_index),
     )
 
