@@ -65,6 +65,12 @@ def test_a_bad_file_reports_an_error_and_the_others_are_still_parsed(tmp_path):
     assert results[2]["result"]["total"] == 28.47
 
 
+def test_offline_flag_gives_the_offline_parse():
+    output, _ = run("--json", "--offline", str(US_RECEIPT))
+    (result,) = json_lines(output)
+    assert result["result"]["total"] == 28.47
+
+
 def test_without_json_prints_a_readable_summary():
     output, _ = run(str(US_RECEIPT))
     assert f"== {US_RECEIPT}" in output

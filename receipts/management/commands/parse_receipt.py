@@ -1,4 +1,4 @@
-"""`manage.py parse_receipt [--json] PATH [PATH ...]`: run the upload pipeline on files without saving anything.
+"""`manage.py parse_receipt [--json] [--offline] PATH [PATH ...]`: run the upload pipeline on files without saving anything.
 
 Used to check the parser on hundreds of receipts: one unreadable file prints an error object and the others
 carry on. With --json every file gives one JSON object per line on stdout.
@@ -23,11 +23,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--json", action="store_true", help="print one JSON object per file and line")
+        parser.add_argument(
+            "--offline", action="store_true", help="skip the language model even when one is configured"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for path in options["paths"]:
             try:
-                parsed = understand_file(path)
+                parsed = understand_file(path, use_llm=not options["offline"])
             except OcrError as error:
                 self._report_error(path, str(error), as_json=options["json"])
                 continue
