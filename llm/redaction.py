@@ -119,7 +119,7 @@ def _redact_line(line: str, *, in_header: bool, counts: Counter[str]) -> str:
     card_word = bool(_CARD_WORD.search(line))
     line = _DIGIT_RUN.sub(lambda m: _card_or_keep(m, counts, card_word=card_word), line)
     line = _sub_group(_PHONE_KEYWORD, PHONE, line, counts, "phone")
-    line = _sub_group(_LOYALTY, MEMBER_ID, line, counts, "member_id")
+    line = _sub_group(_LOYALTY, MEMBER_ID, line, counts, "loyalty id")
     line = _sub(_PHONE_SHAPES, PHONE, line, counts, "phone")
     if _MONEY.search(line):
         return line
