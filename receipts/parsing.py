@@ -406,49 +406,13 @@ def _apply_late_discounts(state: _State, tail: list[str]) -> None:
 
 def split_line(line: str) -> _Line:
     """Split one cleaned line into name text, a quantity/weight spec, the trailing amount and a unit price."""
-    text = line
-    qty = None
-    for regex in (_WEIGHT_RE, _WEIGHT_COLUMN_RE):
-        m = regex.search(text)
-        if m:
-            w, r = to_decimal(m.group("w")), to_decimal(m.group("r"))
-            if w is not None and r is not None and w > 0:
-                qty = _Qty(w, _WEIGHT_UNITS[m.group("u").lower()], r)
-                text = text[: m.start()] + "  " + text[m.end() :]
-                break
-    if qty is None:
-        m = _COUNT_RE.search(text)
-        if m:
-            p = to_decimal(m.group("p"))
-            if p is not None:
-                qty = _Qty(Decimal(m.group("n")), "each", p)
-                text = text[: m.start()] + "  " + text[m.end() :]
-    amount = None
-    negative = False
-    m = _TRAILING_AMOUNT_RE.search(text)
-    if m:
-        amount = to_decimal(m.group("amt"))
-        negative = bool(m.group("neg1") or m.group("neg2"))
-        text = text[: m.start()]
-    unit_price = None
-    m = _AT_PRICE_RE.search(text) or _EACH_PRICE_RE.search(text)
-    if m:
-        unit_price = to_decimal(m.group("p"))
-        text = text[: m.start()] + " " + text[m.end() :]
-    elif amount is not None:
-        m = re.search(rf"\s(?P<p>{_PRICE})\s*$", text)
-        price = to_decimal(m.group("p")) if m else None
-        if m and price and (amount / price) == (amount / price).to_integral_value():
-            unit_price = price  # a unit-price column before the line total (Albert Heijn, Amazon)
-            text = text[: m.start()]
-    multi = _MULTI_PRICE_RE.search(text)
-    if multi and unit_price is None:
-        unit_price = (Decimal(multi.group("p")) / int(multi.group("n"))).quantize(CENT, ROUND_HALF_UP)
-        text = text[: multi.start()] + " " + text[multi.end() :]
+    qty, text = _take_quantity(line)
+    amount, negative, text = _take_amount(text)
+    unit_price, text = _take_unit_price(text, amount)
     leading = _LEADING_QTY_RE.match(text)
-    leading_qty = int(leading.group("n")) if leading and _has_words(text[leading.end() :]) else None
-    if leading_qty is not None and leading is not None:
-        text = text[leading.end() :]
+    leading_qty = None
+    if leading and _has_words(text[leading.end() :]):
+        leading_qty, text = int(leading.group("n")), text[leading.end() :]
     return _Line(
         name=text.strip(),
         qty=qty,
@@ -458,6 +422,51 @@ def split_line(line: str) -> _Line:
         leading_qty=leading_qty,
         raw=line,
     )
+
+
+def _cut(text: str, m: re.Match[str]) -> str:
+    return text[: m.start()] + "  " + text[m.end() :]
+
+
+def _take_quantity(text: str) -> tuple[_Qty | None, str]:
+    """A weight ('1.52 lb @ $2.99/lb') or a count ('3 @ 1.99', '2 x 0,99') anywhere on the line."""
+    for regex in (_WEIGHT_RE, _WEIGHT_COLUMN_RE):
+        m = regex.search(text)
+        if m:
+            weight, rate = to_decimal(m.group("w")), to_decimal(m.group("r"))
+            if weight is not None and rate is not None and weight > 0:
+                return _Qty(weight, _WEIGHT_UNITS[m.group("u").lower()], rate), _cut(text, m)
+    m = _COUNT_RE.search(text)
+    price = to_decimal(m.group("p")) if m else None
+    if m and price is not None:
+        return _Qty(Decimal(m.group("n")), "each", price), _cut(text, m)
+    return None, text
+
+
+def _take_amount(text: str) -> tuple[Decimal | None, bool, str]:
+    m = _TRAILING_AMOUNT_RE.search(text)
+    if not m:
+        return None, False, text
+    return to_decimal(m.group("amt")), bool(m.group("neg1") or m.group("neg2")), text[: m.start()]
+
+
+def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None, str]:
+    """'@ 1.99', '$5.49 each', a price column before the line total, or a multi-price ('4 for $5')."""
+    m = _AT_PRICE_RE.search(text) or _EACH_PRICE_RE.search(text)
+    if m:
+        return to_decimal(m.group("p")), _cut(text, m)
+    if amount is not None:
+        m = re.search(rf"\s(?P<p>{_PRICE})\s*$", text)
+        price = to_decimal(m.group("p")) if m else None
+        if m and price and (amount / price) == (amount / price).to_integral_value():
+            return price, text[
+                : m.start()
+            ]  # a unit-price column before the line total (Albert Heijn, Amazon)
+    multi = _MULTI_PRICE_RE.search(text)
+    if multi:
+        price = (Decimal(multi.group("p")) / int(multi.group("n"))).quantize(CENT, ROUND_HALF_UP)
+        return price, _cut(text, multi)
+    return None, text
 
 
 def _clean_name(name: str) -> str:
@@ -1011,22 +1020,9 @@ def _address_after(top: list[str], start: int) -> str | None:
             if re.match(r"^\d{3,4}[- ][A-Z]", line):
                 parts.append(line)  # the branch ("1076-IJOK") printed under a chain's head-office address
             break
-        if not parts:
-            if not re.search(r"\d", line) or _REGISTRATION_RE.search(line) or _COMPANY_RE.search(line):
-                continue
-            if _ADDRESS_STOP_RE.search(line) and not _POSTCODE_RE.search(line):
-                continue  # a phone, VAT or store-number line printed above the street
-            if re.match(r"^\W*[A-Z]+\s*:\s*\d+\W*$", line, re.IGNORECASE) or _date_in(
-                line, month_first=False
-            ):
-                continue
-        if (
-            _ADDRESS_STOP_RE.search(line)
-            or _REGISTRATION_RE.search(line)
-            or (_amount_of(line) is not None and not re.search(r"[A-Za-z]{3}", line))
-        ):
-            break
-        if _date_in(line, month_first=False) or _TIME_RE.search(line):
+        if not parts and _before_address(line):
+            continue
+        if _ends_address(line):
             break
         parts.append(line)
         postcode = _POSTCODE_RE.search(line)
@@ -1035,3 +1031,22 @@ def _address_after(top: list[str], start: int) -> str | None:
         if len(parts) >= 6:
             break
     return " ".join(parts) or None
+
+
+def _before_address(line: str) -> bool:
+    """Branch names, registration numbers, phones and dates printed between the name and the street."""
+    if not re.search(r"\d", line) or _REGISTRATION_RE.search(line) or _COMPANY_RE.search(line):
+        return True
+    if _ADDRESS_STOP_RE.search(line) and not _POSTCODE_RE.search(line):
+        return True
+    return bool(
+        re.match(r"^\W*[A-Z]+\s*:\s*\d+\W*$", line, re.IGNORECASE) or _date_in(line, month_first=False)
+    )
+
+
+def _ends_address(line: str) -> bool:
+    if _ADDRESS_STOP_RE.search(line) or _REGISTRATION_RE.search(line):
+        return True
+    if _amount_of(line) is not None and not re.search(r"[A-Za-z]{3}", line):
+        return True
+    return bool(_date_in(line, month_first=False) or _TIME_RE.search(line))
