@@ -27,7 +27,9 @@ def check_production_secrets(app_configs: Any = None, **kwargs: Any) -> list[Err
     """The embedded default generates its own secrets; a production start (DATABASE_URL set) must bring them."""
     if settings.EMBEDDED:
         return []
-    problem = secret_key_problem(settings.SECRET_KEY)
+    problem = (
+        "SECRET_KEY is not set." if settings.SECRET_KEY_MISSING else secret_key_problem(settings.SECRET_KEY)
+    )
     if problem is None:
         return []
     return [
@@ -38,3 +40,14 @@ def check_production_secrets(app_configs: Any = None, **kwargs: Any) -> list[Err
             id="grapefruit.E001",
         )
     ]
+
+
+def refuse_to_start_on_errors() -> None:
+    """Run the system checks at process start (gunicorn and Celery do not run them) and refuse to serve with any
+    error, such as a missing SECRET_KEY or encryption key."""
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = [m for m in checks.run_checks() if m.is_serious()]
+    if errors:
+        raise ImproperlyConfigured("Grapefruit will not start:\n" + "\n".join(str(e) for e in errors))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import environ
 
-from grapefruit.encryption.keyring import ensure_local_key_file
+from grapefruit.encryption.keyring import ensure_local_index_key_file, ensure_local_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -39,12 +39,20 @@ def _local_secret_key(path: Path) -> str:
     return path.read_text().strip()
 
 
-# Production has no default: grapefruit.checks reports a missing or weak key before anything is served.
+# Production has no default: grapefruit.checks reports a missing or weak key (manage.py check, and at the start of
+# the web and worker processes, which refuse to run). Until then the process gets a random key nobody can know, so
+# Django can load far enough to report the problem.
+SECRET_KEY_MISSING = not env.str("SECRET_KEY", default="") and not EMBEDDED
 SECRET_KEY = env.str("SECRET_KEY", default="") or (
-    _local_secret_key(VAR_DIR / "secret_key") if EMBEDDED else ""
+    _local_secret_key(VAR_DIR / "secret_key") if EMBEDDED else secrets.token_urlsafe(64)
 )
 ENCRYPTION_KEYS: list[str] = env.list("ENCRYPTION_KEYS", default=[]) or (
     ensure_local_key_file(VAR_DIR / "encryption.key") if EMBEDDED else []
+)
+# Blind indexes (equality search on encrypted names, duplicate detection) use their own key so they survive a
+# rotation of ENCRYPTION_KEYS. Set once, never change.
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="") or (
+    ensure_local_index_key_file(VAR_DIR / "blind_index.key") if EMBEDDED else ""
 )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if EMBEDDED else [])

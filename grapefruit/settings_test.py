@@ -14,6 +14,7 @@ os.environ.setdefault(
     "ENCRYPTION_KEYS",
     "t1:" + "11" * 32 + ",t0:" + "22" * 32,
 )
+os.environ.setdefault("BLIND_INDEX_KEY", "33" * 32)
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "10")
 
