@@ -55,7 +55,12 @@ def test_bad_responses_are_not_retried():
 
 @pytest.mark.parametrize(
     ("headers", "seconds"),
-    [({"retry-after": "2"}, 2.0), ({"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, None), ({}, None), (None, None)],
+    [
+        ({"retry-after": "2"}, 2.0),
+        ({"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, None),
+        ({}, None),
+        (None, None),
+    ],
 )
 def test_retry_after_header_is_read_as_seconds_only(headers, seconds):
     assert retry_after_seconds(headers) == seconds
