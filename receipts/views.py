@@ -112,12 +112,17 @@ def _item_choices(request: HttpRequest) -> list[tuple[int, str]]:
 
 
 def _review_context(
-    request: HttpRequest, receipt: Receipt, formset: LineFormSet | None = None, apply_form: ApplyForm | None = None
+    request: HttpRequest,
+    receipt: Receipt,
+    formset: LineFormSet | None = None,
+    apply_form: ApplyForm | None = None,
 ) -> dict[str, object]:
     lines = list(selectors.receipt_lines(receipt=receipt))
     if formset is None:
         formset = LineFormSet(
-            initial=[line_initial(line) for line in lines], item_choices=_item_choices(request), prefix="lines"
+            initial=[line_initial(line) for line in lines],
+            item_choices=_item_choices(request),
+            prefix="lines",
         )
     return {
         "rows": list(zip(lines, formset.forms, strict=False)),
@@ -126,4 +131,3 @@ def _review_context(
         "totals": selectors.receipt_totals(receipt=receipt, lines=lines),
         "editable": receipt.status == Receipt.Status.NEEDS_REVIEW,
     }
-

@@ -54,7 +54,11 @@ def _huge_png() -> bytes:
         ("virus.exe", lambda: b"MZ\x90\x00" + b"\x00\xff" * 200, "not supported"),
         ("broken.jpg", lambda: b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x13" * 100, "damaged"),
         ("bomb.png", _huge_png, "the limit is 20 million pixels"),
-        ("long.pdf", lambda: receipt_pdf("A RECEIPT\nMILK 1.00", pages=3), "The PDF has 3 pages; the limit is 2."),
+        (
+            "long.pdf",
+            lambda: receipt_pdf("A RECEIPT\nMILK 1.00", pages=3),
+            "The PDF has 3 pages; the limit is 2.",
+        ),
         ("big.png", lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 3000, "larger than"),
     ],
 )
