@@ -306,8 +306,14 @@ def receipt_match(*, receipt: Receipt) -> None:
     candidates = item_candidates(household=receipt.household)
     aliases = _aliases(receipt)
     for line in receipt.lines.exclude(match_source=ReceiptLine.Source.MANUAL):
-        hit = aliases.get(alias_index(line.printed_name))
-        suggestion = matching.suggest(line.printed_name, line.unit, candidates, hit)
+        if line.is_return:
+            # A returned item left the house; it is not stock to add (the member corrects stock by hand).
+            suggestion = matching.Suggestion(
+                matching.Action.IGNORE, None, Decimal(1), matching.MatchSource.RULE
+            )
+        else:
+            hit = aliases.get(alias_index(line.printed_name))
+            suggestion = matching.suggest(line.printed_name, line.unit, candidates, hit)
         line.action = suggestion.action.value
         line.item_id = suggestion.item_id
         line.confidence = suggestion.confidence
@@ -473,6 +479,8 @@ def _apply_line(actor: Any, receipt: Receipt, line: ReceiptLine, item_ids: set[i
         _remember(receipt, line)
         return 0
     try:
+        if line.is_return:
+            raise ReceiptError("a returned item is not added to stock; choose Ignore.")
         if line.action == ReceiptLine.Action.ADD_EXISTING:
             if line.item_id not in item_ids:
                 raise ReceiptError("choose an item from your inventory.")

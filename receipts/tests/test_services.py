@@ -261,3 +261,31 @@ def test_the_same_purchase_in_a_different_file_is_flagged(user, household):
         upload_text(user=user, household=household, text=rescanned.replace("03/02", "03/03"))
     )
     assert different_day.duplicate_of is None
+
+
+def test_returned_items_are_ignored_by_default_and_never_added_to_stock(user, household):
+    make_item(user=user, household=household, name="Whole milk", unit="gal")
+    text = fixture_text("corner_shop_1.txt").replace(
+        "LG EGGS 12CT             4.10", "RETURN WHOLE MILK 1GAL  -3.29"
+    )
+    receipt = process(upload_text(user=user, household=household, text=text))
+    returned = [line for line in receipt.lines.all() if line.is_return]
+    assert len(returned) == 1
+    assert returned[0].action == ReceiptLine.Action.IGNORE
+    milk = Item.objects.get(household=household)
+    services.receipt_lines_update(
+        actor=user, receipt=receipt, edits=[_edit(returned[0], action="add_existing", item_id=milk.pk)]
+    )
+    with pytest.raises(services.ReceiptError, match="returned item"):
+        services.receipt_apply(actor=user, receipt=receipt)
+
+
+def test_an_unexpected_error_in_a_task_fails_the_receipt_with_a_readable_reason(user, household):
+    from receipts.tasks import receipt_ocr_task
+
+    receipt = upload_text(user=user, household=household, text=fixture_text("corner_shop_1.txt"))
+    (settings.MEDIA_ROOT / receipt.file.name).unlink()  # the stored upload vanished from the disk
+    receipt_ocr_task.apply(args=[receipt.pk])
+    receipt.refresh_from_db()
+    assert receipt.status == Receipt.Status.FAILED
+    assert receipt.failure_reason == services.UNEXPECTED_FAILURE
