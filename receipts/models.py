@@ -89,8 +89,8 @@ class Receipt(models.Model):
 class ReceiptLine(models.Model):
     # The same values as receipts.matching's enums, which suggest them.
     class Action(models.TextChoices):
-        ADD_EXISTING = matching.Action.ADD_EXISTING.value, "Add to an existing item"
-        CREATE_NEW = matching.Action.CREATE_NEW.value, "Create a new item"
+        ADD_EXISTING = matching.Action.ADD_EXISTING.value, "Add to item"
+        CREATE_NEW = matching.Action.CREATE_NEW.value, "New item"
         IGNORE = matching.Action.IGNORE.value, "Ignore"
 
     class Source(models.TextChoices):
