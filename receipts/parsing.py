@@ -150,7 +150,10 @@ _FEE_RE = re.compile(
 _PRODUCT_BAG_RE = re.compile(
     r"\b(bags|trash|tea|bin|freezer|\d+\s*(?:lb|kg|ct)\s+bag|bag\s+\d+\s*ct)\b", re.I
 )
-_INFO_RE = re.compile(r"\b(was\b.*\bsave|you saved|saved|savings today|points|balance)\b", re.IGNORECASE)
+_INFO_RE = re.compile(
+    r"\b(was\b.*\bsave|you saved|saved|savings today|points|balance|(?:regular|reg|original|orig|list|was)\s+price)\b",
+    re.IGNORECASE,
+)
 _VOID_RE = re.compile(r"\bvoid(?:ed)?\b", re.IGNORECASE)
 _RETURN_MARK_RE = re.compile(
     r"^\W*(?:\S{1,3}\s+)?(?:\*+\s*)?(return|refund|retour|rückgabe)\b", re.IGNORECASE
@@ -183,7 +186,9 @@ class _Item:
 
     def freeze(self) -> ParsedLine:
         quantity = self.quantity if self.quantity is not None else ONE
-        unit_price = self.unit_price if self.unit_price is not None else (abs(self.amount) / quantity)
+        unit_price = self.unit_price
+        if unit_price is None and quantity:
+            unit_price = abs(self.amount) / quantity
         total = self.amount + self.discount
         if self.is_return:
             quantity, total = -abs(quantity), -abs(total)
@@ -395,8 +400,7 @@ def _infer_count(item: _Item, parsed: _Line) -> None:
 
 def _apply_late_discounts(state: _State, tail: list[str]) -> None:
     """Bonus blocks after the subtotal that name one item (Albert Heijn) reduce that item."""
-    for line in tail[:15]:
-        parsed = split_line(line)
+    for parsed in (split_line(part) for line in tail[:15] for part in split_merged_items(line)):
         if parsed.amount is None or not parsed.negative or not _has_words(parsed.name):
             continue
         best = max(state.items, key=lambda it: _name_overlap(it.name, parsed.name), default=None)
@@ -438,7 +442,7 @@ def _take_quantity(text: str) -> tuple[_Qty | None, str]:
                 return _Qty(weight, _WEIGHT_UNITS[m.group("u").lower()], rate), _cut(text, m)
     m = _COUNT_RE.search(text)
     price = to_decimal(m.group("p")) if m else None
-    if m and price is not None:
+    if m and price is not None and int(m.group("n")) > 0:
         return _Qty(Decimal(m.group("n")), "each", price), _cut(text, m)
     return None, text
 
@@ -463,9 +467,9 @@ def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None,
                 : m.start()
             ]  # a unit-price column before the line total (Albert Heijn, Amazon)
     multi = _MULTI_PRICE_RE.search(text)
-    if multi:
-        price = (Decimal(multi.group("p")) / int(multi.group("n"))).quantize(CENT, ROUND_HALF_UP)
-        return price, _cut(text, multi)
+    total = to_decimal(multi.group("p")) if multi else None
+    if multi and total is not None and int(multi.group("n")) > 0:
+        return (total / int(multi.group("n"))).quantize(CENT, ROUND_HALF_UP), _cut(text, multi)
     return None, text
 
 
@@ -512,7 +516,7 @@ def _name_overlap(item_name: str, text: str) -> float:
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "S": "5"})
 _NUMBER_TOKEN_RE = re.compile(r"(?<![A-Za-z])[\dOolI](?:[\dOolI.,:/-]*[\dOolI])?(?![A-Za-z])")
 _SPACED_AMOUNT_RE = re.compile(
-    r"(?:(?<=\s\s)|(?<=[$£€])|(?<=[$£€]\s)|(?<=^))(-?\d(?: ?\d){0,5} ?[.,] ?\d ?\d)(?![\d.,])"
+    r"(?:(?<=\s\s)|(?<=[$£€@])|(?<=[$£€@xX]\s)|(?<=^))(-?\d(?: ?\d){0,5} ?[.,] ?\d ?\d)(?![\d.,])"
 )
 _LETTER_SPACED_RE = re.compile(r"\b(?:[A-Z] ){3,}[A-Z]\b")
 
@@ -530,17 +534,25 @@ def clean_line(line: str) -> str:
     line = re.sub(r"(?<=[A-Z])1(?=[A-Z]{2})|(?<=[A-Z]{2})1(?=[A-Z])", "I", line)
     line = re.sub(r"(?<=\d)0Z\b", "OZ", line)  # '12OZ' read as '120Z'
     line = re.sub(r"/\s?[1I]l?b\b", "/lb", line)  # '/lb' read as '/1b'
+    line = re.sub(r"(?<![A-Za-z])[Oo](?= ?[.,]\d\d)", "0", line)  # 'O.75', '-O .75'
     line = _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
-    line = re.sub(r"(\d)([.,]) (\d\d)(?=\s*(?:[A-Z*]{1,4}|\d)?\s*$|\s{2,})", r"\1\2\3", line)
+    line = re.sub(r"(\d|(?<![A-Za-z])l)([.,]) (\d\d)(?=\s*(?:[A-Z*]{1,4}|\d)?\s*$|\s{2,})", r"\1\2\3", line)
     line = re.sub(r"(\d) ([.,]\d)", r"\1\2", line)
-    return _SPACED_AMOUNT_RE.sub(lambda m: m.group(1).replace(" ", ""), line)
+    line = _SPACED_AMOUNT_RE.sub(lambda m: m.group(1).replace(" ", ""), line)
+    # Joining broken numbers can complete a token that still holds a lookalike ('$l. 39' -> '$l.39').
+    return _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
 
 
 def _fix_number_token(m: re.Match[str], line: str) -> str:
     token = m.group(0)
     if not re.search(r"\d", token) or len(token) < 2:
         return token
-    if token.endswith("l") and re.search(r"\d[.,]\d\d", line[m.end() :]):
+    following = line[m.end() :]
+    if (
+        token.endswith("l")
+        and re.search(r"\d[.,]\d\d", following)
+        and not re.match(r"\s*(?:lb|kg)\b", following)
+    ):
         # '1,5l' followed by a price is a volume in litres; '1.3l' at the end of a line is an amount.
         return token[:-1].translate(_DIGIT_LOOKALIKES) + "l"
     return token.translate(_DIGIT_LOOKALIKES)
@@ -548,7 +560,8 @@ def _fix_number_token(m: re.Match[str], line: str) -> str:
 
 _MERGED_SPLIT_RE = re.compile(
     rf"(?<![@xX/]\s)(?<![@xX/])(?P<amt>-?[$£€]?{_MONEY}-?(?:\s+[A-Z0-9*]{{1,2}}(?![\w.,]))?)\s+"
-    r"(?=(?P<next>[^\W\d_][^\d@]{2,}.*\d[.,]\d\d\S*\s*\S*\s*$))"
+    r"(?=(?P<next>[\^#*]?[^\W\d_][^\d@]{2,}.*\d[.,]\d\d\S*\s*\S*\s*$|[^\W\d_]{2,}\s+[^\W\d_]{2,}[^\d]*$|"
+    r"[^\W\d_]{4,}\s*$))"
 )
 
 
@@ -590,6 +603,8 @@ _ITEMS_END_RE = re.compile(
     r"order summary|grand total|gesamt|(?:sales\s+)?tax\b(?!\s*inv))",
     re.IGNORECASE,
 )
+# A subtotal run into the line before it by OCR: 'Items in Transaction:16 SUBTOTAL 37.28'.
+_MERGED_TOTAL_RE = re.compile(rf"\b(?:sub\s*-?\s*total|balance due|amount due)\W*[$£€]?\s*{_MONEY}\s*$", re.I)
 _NOT_TOTAL_RE = re.compile(
     r"sub\s*-?\s*total|subtotaal|sous|total\s*(?:qty|quantity|items?|number|savings?|tax|gst|vat|discount|"
     r"excl|before|points|saved|no)|total\s*includes?\s*(?:gst|vat|tax)(?![^%]*%)|excluding|items?\s+sold|savings|you saved|"
@@ -622,7 +637,10 @@ _AMOUNT_ONLY_RE = re.compile(rf"^\W*(?:RM|[$£€]|EUR|MYR)?\s*(-?){_MONEY.repla
 
 
 def parse_header(lines: list[str]) -> Header:
-    items_end = next((i for i, line in enumerate(lines) if _ITEMS_END_RE.match(line)), None)
+    items_end = next(
+        (i for i, line in enumerate(lines) if _ITEMS_END_RE.match(line) or _MERGED_TOTAL_RE.search(line)),
+        None,
+    )
     currency = detect_currency("\n".join(lines))
     when, at = find_date(lines, month_first=currency == "USD")
     merchant, address = find_merchant(lines)

@@ -1,5 +1,6 @@
 """The offline receipt parser on receipts written for these tests (receipts/tests/fixtures/parser_*.txt)."""
 
+import random
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -290,6 +291,18 @@ def test_money_stays_decimal_and_json_uses_numbers(us_receipt):
 )
 def test_to_decimal_reads_both_decimal_separators(text, value):
     assert to_decimal(text) == (Decimal(value) if value else None)
+
+
+def test_damaged_text_never_makes_the_parser_fail():
+    rng = random.Random(7)
+    source = (FIXTURES / "parser_us_supermarket.txt").read_text(encoding="utf-8")
+    alphabet = "0123456789.,-$£@x/ :%()*OolI\nABCXYZabc"
+    for _ in range(200):
+        text = list(source)
+        for _ in range(rng.randint(1, 40)):
+            text.insert(rng.randrange(len(text) + 1), rng.choice(alphabet))
+            del text[rng.randrange(len(text))]
+        assert isinstance(parse_receipt_text("".join(text)).to_json(), dict)
 
 
 def test_empty_text_gives_an_empty_receipt_with_warnings():

@@ -7,6 +7,7 @@ carry on. With --json every file gives one JSON object per line on stdout.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from ocr.errors import OcrError
 from receipts.parsing import ParsedReceipt
 from receipts.pipeline import understand_file
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -31,13 +34,8 @@ class Command(BaseCommand):
         for path in options["paths"]:
             try:
                 parsed = understand_file(path, use_llm=not options["offline"])
-            except OcrError as error:
-                self._report_error(path, str(error), as_json=options["json"])
-                continue
-            except OSError as error:
-                self._report_error(
-                    path, f"cannot read the file: {error.strerror or error}", as_json=options["json"]
-                )
+            except Exception as error:  # one bad file out of hundreds must not stop the others
+                self._report_error(path, _reason(path, error), as_json=options["json"])
                 continue
             if options["json"]:
                 self.stdout.write(
@@ -51,6 +49,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"path": str(path), "error": message}, ensure_ascii=False))
         else:
             self.stderr.write(f"{path}: {message}")
+
+
+def _reason(path: Path, error: Exception) -> str:
+    if isinstance(error, OcrError):
+        return str(error)  # written for a household member to read
+    if isinstance(error, OSError):
+        return f"cannot read the file: {error.strerror or error}"
+    logger.exception("parse_receipt failed on %s", path)
+    return f"internal error: {type(error).__name__}"
 
 
 def summary(path: Path, parsed: ParsedReceipt) -> str:
