@@ -27,6 +27,15 @@ class ReceiptAdmin(admin.ModelAdmin):
 
 @admin.register(StoreAlias)
 class StoreAliasAdmin(admin.ModelAdmin):
-    list_display = ["id", "household", "printed_name", "action", "item", "times_confirmed", "updated_at"]
+    list_display = [
+        "id",
+        "household",
+        "store_name",
+        "alias_text",
+        "action",
+        "item",
+        "times_confirmed",
+        "updated_at",
+    ]
     list_select_related = ["household", "item"]
     readonly_fields = ["store_index", "alias_index"]

@@ -9,8 +9,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from grapefruit.encryption import EncryptedDecimalField, EncryptedJSONField, EncryptedTextField
+from grapefruit.encryption import (
+    BlindIndexField,
+    EncryptedDecimalField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 from receipts import matching
+
+# Blind index purposes; a receipt's store and an alias's store must share one to be compared.
+STORE_PURPOSE = "receipts.store"
+ALIAS_PURPOSE = "receipts.alias"
+CONTENT_PURPOSE = "receipts.content"
+PURCHASE_PURPOSE = "receipts.purchase"
 
 
 def receipt_upload_to(instance: Receipt, filename: str) -> str:
@@ -44,8 +55,10 @@ class Receipt(models.Model):
     file = models.FileField(upload_to=receipt_upload_to, max_length=200)
     upload_token = models.CharField(max_length=64, editable=False)
     original_filename = EncryptedTextField(blank=True)
-    # Keyed hash of the uploaded bytes: the same photo uploaded twice is caught without storing a plain hash.
-    content_index = models.CharField(max_length=64, db_index=True)
+    # SHA-256 of the uploaded bytes, encrypted, and its keyed hash: the same photo uploaded twice is caught
+    # without a plain hash that could confirm a known image. Key rotation recomputes every BlindIndexField.
+    content_digest = EncryptedTextField(blank=True)
+    content_index = BlindIndexField(source="content_digest", purpose=CONTENT_PURPOSE, db_index=True)
     failure_reason = models.TextField(blank=True)
     ocr_attempts = models.PositiveSmallIntegerField(default=0)
 
@@ -56,13 +69,15 @@ class Receipt(models.Model):
 
     parsed = EncryptedJSONField(null=True, blank=True)
     merchant = EncryptedTextField(blank=True)
-    # Keyed hash of the normalised merchant name: the store the alias memory is scoped to.
-    store_index = models.CharField(max_length=64, blank=True, db_index=True)
+    # The store the alias memory is scoped to.
+    store_index = BlindIndexField(source="merchant", purpose=STORE_PURPOSE, db_index=True)
     merchant_address = EncryptedTextField(blank=True)
     purchase_date = models.DateField(null=True, blank=True)
     printed_total = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    # Keyed hash of store, date, total and lines: the same purchase uploaded twice has the same fingerprint.
-    purchase_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Store, date, total and lines as text (None when too little was read), and its keyed hash: the same
+    # purchase uploaded twice has the same fingerprint.
+    purchase_key = EncryptedTextField(null=True, blank=True)
+    purchase_fingerprint = BlindIndexField(source="purchase_key", purpose=PURCHASE_PURPOSE, db_index=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -136,9 +151,10 @@ class StoreAlias(models.Model):
     Action = ReceiptLine.Action
 
     household = models.ForeignKey("grapefruit.Household", on_delete=models.CASCADE, related_name="+")
-    store_index = models.CharField(max_length=64)
-    alias_index = models.CharField(max_length=64)
-    printed_name = EncryptedTextField()  # for the admin and the member; lookups go through alias_index
+    store_name = EncryptedTextField()
+    store_index = BlindIndexField(source="store_name", purpose=STORE_PURPOSE)
+    alias_text = EncryptedTextField()  # the printed name folded by receipts.matching.alias_key
+    alias_index = BlindIndexField(source="alias_text", purpose=ALIAS_PURPOSE)
     action = models.CharField(max_length=20, choices=Action.choices)
     item = models.ForeignKey(
         "inventory.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -158,4 +174,4 @@ class StoreAlias(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Alias {self.alias_index[:8]} at store {self.store_index[:8]}"
+        return f"{self.alias_text} at {self.store_name}"

@@ -25,14 +25,18 @@ from grapefruit.encryption import blind_index
 from ocr.errors import OcrError, TransientOcrError
 from ocr.service import recognize_document
 from receipts import matching
-from receipts.models import Receipt, ReceiptLine, StoreAlias
+from receipts.models import (
+    ALIAS_PURPOSE,
+    CONTENT_PURPOSE,
+    PURCHASE_PURPOSE,
+    STORE_PURPOSE,
+    Receipt,
+    ReceiptLine,
+    StoreAlias,
+)
 
 logger = logging.getLogger(__name__)
 
-STORE_PURPOSE = "receipts.store"
-ALIAS_PURPOSE = "receipts.alias"
-CONTENT_PURPOSE = "receipts.content"
-PURCHASE_PURPOSE = "receipts.purchase"
 PASTED_TEXT_NAME = "pasted-text.txt"
 UNEXPECTED_FAILURE = "Something went wrong while processing this receipt. Try again, or upload it once more."
 NO_ITEMS_FOUND = "No purchased items were found in the text. Try a sharper photo of the whole receipt."
@@ -98,7 +102,7 @@ def _store(*, actor: Any, household: Any, upload: Upload, kind: str) -> Receipt:
         kind=kind,
         upload_token=secrets.token_hex(16),
         original_filename=upload.filename,
-        content_index=blind_index(_content_digest(upload.data), purpose=CONTENT_PURPOSE),
+        content_digest=hashlib.sha256(upload.data).hexdigest(),
     )
     receipt.file.save(upload.filename or PASTED_TEXT_NAME, ContentFile(upload.data), save=False)
     receipt.full_clean()
@@ -108,10 +112,6 @@ def _store(*, actor: Any, household: Any, upload: Upload, kind: str) -> Receipt:
     )
     _enqueue_ocr(receipt.pk)
     return receipt
-
-
-def _content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _enqueue_ocr(receipt_id: int) -> None:
@@ -214,8 +214,7 @@ def receipt_parse(*, receipt_id: int) -> Receipt | None:
 
 def _store_parsed(receipt: Receipt, parsed: Any) -> None:
     receipt.parsed = parsed.to_json()
-    receipt.merchant = parsed.merchant or ""
-    receipt.store_index = store_index(parsed.merchant or "")
+    receipt.merchant = (parsed.merchant or "").strip()
     receipt.merchant_address = parsed.merchant_address or ""
     receipt.purchase_date = parsed.date
     receipt.printed_total = parsed.total
@@ -228,8 +227,8 @@ def _store_parsed(receipt: Receipt, parsed: Any) -> None:
     ReceiptLine.objects.bulk_create(
         [_line_from_parsed(receipt, position, line) for position, line in enumerate(parsed.items, start=1)]
     )
-    receipt.purchase_fingerprint = purchase_fingerprint(receipt)
-    receipt.save(update_fields=["purchase_fingerprint"])
+    receipt.purchase_key = purchase_key(receipt)
+    receipt.save(update_fields=["purchase_key", "purchase_fingerprint"])
 
 
 def _line_from_parsed(receipt: Receipt, position: int, line: Any) -> ReceiptLine:
@@ -291,14 +290,6 @@ def receipt_retry(*, actor: Any, receipt: Receipt) -> Receipt:
 # --- matching and duplicates -----------------------------------------------------------------------------------
 
 
-def store_index(merchant: str) -> str:
-    return blind_index(merchant, purpose=STORE_PURPOSE) if merchant.strip() else ""
-
-
-def alias_index(printed_name: str) -> str:
-    return blind_index(matching.alias_key(printed_name), purpose=ALIAS_PURPOSE)
-
-
 def receipt_match(*, receipt: Receipt) -> None:
     """Suggest an action and item for every line a member has not chosen by hand."""
     from receipts.selectors import item_candidates
@@ -312,7 +303,7 @@ def receipt_match(*, receipt: Receipt) -> None:
                 matching.Action.IGNORE, None, Decimal(1), matching.MatchSource.RULE
             )
         else:
-            hit = aliases.get(alias_index(line.printed_name))
+            hit = aliases.get(matching.alias_key(line.printed_name))
             suggestion = matching.suggest(line.printed_name, line.unit, candidates, hit)
         line.action = suggestion.action.value
         line.item_id = suggestion.item_id
@@ -335,29 +326,30 @@ def receipt_match(*, receipt: Receipt) -> None:
         )
 
 
+def _store_aliases(receipt: Receipt) -> Any:
+    return StoreAlias.objects.filter(
+        household_id=receipt.household_id,
+        store_index=blind_index(receipt.merchant, purpose=STORE_PURPOSE),
+    )
+
+
 def _aliases(receipt: Receipt) -> dict[str, matching.AliasHit]:
-    if not receipt.store_index:
+    if not receipt.merchant:
         return {}
-    rows = StoreAlias.objects.filter(household=receipt.household, store_index=receipt.store_index)
     return {
-        row.alias_index: matching.AliasHit(matching.Action(row.action), row.item_id, row.times_confirmed)
-        for row in rows
+        row.alias_text: matching.AliasHit(matching.Action(row.action), row.item_id, row.times_confirmed)
+        for row in _store_aliases(receipt)
     }
 
 
-def purchase_fingerprint(receipt: Receipt) -> str:
-    """Keyed hash of what identifies a purchase: store, date, printed total and the lines with their prices."""
-    if receipt.printed_total is None:
-        return ""
+def purchase_key(receipt: Receipt) -> str | None:
+    """What identifies a purchase: store, date, printed total and the lines with their prices."""
     lines = sorted(
         f"{matching.alias_key(line.printed_name)}={line.total_price}" for line in receipt.lines.all()
     )
-    if not lines:
-        return ""
-    text = "|".join(
-        [receipt.store_index, str(receipt.purchase_date or ""), str(receipt.printed_total), *lines]
-    )
-    return blind_index(text, purpose=PURCHASE_PURPOSE)
+    if receipt.printed_total is None or not lines:
+        return None
+    return "|".join([receipt.merchant, str(receipt.purchase_date or ""), str(receipt.printed_total), *lines])
 
 
 def find_duplicate(receipt: Receipt) -> Receipt | None:
@@ -365,30 +357,33 @@ def find_duplicate(receipt: Receipt) -> Receipt | None:
     # Only earlier uploads count: of two copies, the first is the original whichever is parsed first.
     others = Receipt.objects.filter(household_id=receipt.household_id, pk__lt=receipt.pk)
     others = others.exclude(status=Receipt.Status.FAILED).order_by("pk")
-    same_file = others.filter(content_index=receipt.content_index).first()
-    if same_file is not None:
+    same_file = others.filter(
+        content_index=blind_index(receipt.content_digest, purpose=CONTENT_PURPOSE)
+    ).first()
+    if same_file is not None or receipt.purchase_key is None:
         return same_file
-    if receipt.purchase_fingerprint:
-        return others.filter(purchase_fingerprint=receipt.purchase_fingerprint).first()
-    return None
+    return others.filter(
+        purchase_fingerprint=blind_index(receipt.purchase_key, purpose=PURCHASE_PURPOSE)
+    ).first()
 
 
 def _remember(receipt: Receipt, line: ReceiptLine) -> None:
     """Learn the member's choice for this printed text at this store; a repeated choice grows more certain."""
-    if not receipt.store_index or line.action == ReceiptLine.Action.CREATE_NEW:
+    if not receipt.merchant or line.action == ReceiptLine.Action.CREATE_NEW:
         return
-    alias, created = StoreAlias.objects.select_for_update().get_or_create(
-        household_id=receipt.household_id,
-        store_index=receipt.store_index,
-        alias_index=alias_index(line.printed_name),
-        defaults={"printed_name": line.printed_name, "action": line.action, "item_id": line.item_id},
+    key = matching.alias_key(line.printed_name)
+    alias = (
+        _store_aliases(receipt)
+        .select_for_update()
+        .filter(alias_index=blind_index(key, purpose=ALIAS_PURPOSE))
+        .first()
     )
-    if created:
-        return
+    if alias is None:
+        alias = StoreAlias(household_id=receipt.household_id, store_name=receipt.merchant, alias_text=key)
     same = alias.action == line.action and alias.item_id == line.item_id
     alias.times_confirmed = alias.times_confirmed + 1 if same else 1
     alias.action, alias.item_id = line.action, line.item_id
-    alias.save(update_fields=["times_confirmed", "action", "item", "updated_at"])
+    alias.save()
 
 
 # --- review and apply ------------------------------------------------------------------------------------------
@@ -511,7 +506,8 @@ def _new_item(actor: Any, receipt: Receipt, line: ReceiptLine) -> Any:
 
     name = " ".join((line.new_item_name or line.name).split())
     existing = Item.objects.filter(
-        household=receipt.household, name_index=blind_index(name, purpose=ITEM_NAME_PURPOSE)
+        household=receipt.household,
+        name_index=blind_index(name, purpose=ITEM_NAME_PURPOSE),
     ).first()
     if existing is not None:
         return existing

@@ -173,7 +173,7 @@ def test_alias_memory_learns_a_correction_so_the_next_receipt_from_the_store_nee
     remembered = _line(second, "EXC FUS 85SELPP")
     assert (remembered.match_source, remembered.confidence) == ("alias", Decimal("0.99"))
     alias = StoreAlias.objects.get(household=household, item=fusilli)
-    assert alias.printed_name == "EXC FUS 85SELPP"
+    assert (alias.store_name, alias.alias_text) == ("CORNER GROCER", "exc fus 85selpp")
 
 
 def test_alias_memory_is_per_store_and_per_household(user, household, other_household):
