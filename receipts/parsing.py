@@ -132,7 +132,7 @@ _SOLD_BY_RE = re.compile(r"\b(bunch(?:es)?|doz(?:en)?|dz)\b\.?", re.IGNORECASE)
 _EACH_PRICE_RE = re.compile(rf"[$£€]?\s*(?P<p>{_PRICE})\s*(?:each|ea)\b", re.I)
 _MONEY = r"(?:\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2})"
 _TRAILING_AMOUNT_RE = re.compile(
-    rf"(?P<neg1>-\s*)?(?:[$£€]|RM)?\s*(?P<amt>{_MONEY})(?P<neg2>\s*-)?"
+    rf"(?P<neg1>-\s*)?(?P<open>\(\s*)?(?:[$£€]|RM)?\s*(?P<amt>{_MONEY})(?P<neg2>\s*-)?(?P<close>\s*\))?"
     r"(?P<flags>(?:\s*(?:[A-Z]{1,4}|[*#^]|\d)(?![\w.,])){0,2})\s*(?:EUR|€)?\s*$"
 )
 _LEADING_QTY_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*[xX]\s+|\s{2,}|\s+(?=[A-Za-z]))(?=\S)")
@@ -378,6 +378,9 @@ def _add_item(state: _State, parsed: _Line, name: str, *, is_return: bool) -> No
         item.take(state.pending_qty)
     else:
         _infer_count(item, parsed)
+    if item.quantity is not None and item.unit == "each":
+        # A quantity column between the name and the prices: 'MILK 2 1.99 3.98'.
+        item.name = re.sub(rf"\s+{item.quantity}$", "", item.name) or item.name
     state.items.append(item)
     state.pending_name = None
     state.pending_qty = None
@@ -448,10 +451,12 @@ def _take_quantity(text: str) -> tuple[_Qty | None, str]:
 
 
 def _take_amount(text: str) -> tuple[Decimal | None, bool, str]:
+    """The line's amount at its end: '3.49', '0.50-', '-£2.50', '(1.00)' (negative in accounting style)."""
     m = _TRAILING_AMOUNT_RE.search(text)
-    if not m:
-        return None, False, text
-    return to_decimal(m.group("amt")), bool(m.group("neg1") or m.group("neg2")), text[: m.start()]
+    if not m or (m.group("close") and not m.group("open")):
+        return None, False, text  # the end of a remark in brackets: '(estimated $5.99)'
+    negative = bool(m.group("neg1") or m.group("neg2") or m.group("open"))
+    return to_decimal(m.group("amt")), negative, text[: m.start()]
 
 
 def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None, str]:
@@ -680,13 +685,8 @@ def _find_adjustments(lines: list[str], total_index: int | None) -> tuple[tuple[
 
 
 def _amount_of(line: str) -> Decimal | None:
-    m = _TRAILING_AMOUNT_RE.search(line)
-    if not m:
-        return None
-    value = to_decimal(m.group("amt"))
-    if value is not None and (m.group("neg1") or m.group("neg2")):
-        value = -value
-    return value
+    value, negative, _ = _take_amount(line)
+    return -value if value is not None and negative else value
 
 
 def _amount_near(lines: list[str], index: int) -> Decimal | None:

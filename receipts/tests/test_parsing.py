@@ -206,6 +206,17 @@ def test_quantity_prefix_with_at_price_and_multibuy():
     assert (kale.name, kale.unit, kale.quantity) == ("kale", "bunch", Decimal(3))
 
 
+def test_quantity_column_and_bracketed_coupon():
+    receipt = parse_receipt_text(
+        "SHOP\nMILK 2L   2   1.99   3.98\nBREAD   2.50\n  COUPON   (0.50)\nTOTAL 5.98\n"
+    )
+    assert [(line.name, line.quantity, line.unit_price, line.total_price) for line in receipt.items] == [
+        ("MILK 2L", Decimal(2), Decimal("1.99"), Decimal("3.98")),
+        ("BREAD", Decimal(1), Decimal("2.50"), Decimal("2.00")),
+    ]
+    assert receipt.warnings == ()
+
+
 def test_total_read_from_a_block_of_labels_followed_by_a_block_of_amounts():
     text = "SHOP SDN BHD\nITEM A\n1\n16.98\nSUB-TOTAL (EX)\nTOTAL TAX\nROUNDING\nTOTAL\nCASH\nCHANGE\n"
     text += "16.98\n1.02\n0.00\n18.00\n20.00\n2.00\n"
