@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from inventory import selectors, services
 from inventory.categories import Category
+from inventory.categorising import suggest_category
 from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
 from inventory.forms import BulkAddForm, ConsumeForm, CorrectForm, ItemEditForm, ItemForm, StockAddForm
@@ -93,9 +94,16 @@ def item_create(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "quantity": form.cleaned_data["quantity"] or 0}
+        suggestion = None
+        if not data["category"]:
+            # Asked before the service: a slow provider must not hold the item's transaction open.
+            suggestion = suggest_category(household=household, actor=request.user, name=data["name"])
+            data["category"] = suggestion.category
         ok, item = _call(form, services.item_create, actor=request.user, household=household, **data)
         if ok:
-            messages.success(request, f"Added {item.name}.")
+            messages.success(request, f"Added {item.name} to {item.get_category_display()}.")
+            if suggestion and suggestion.message:
+                messages.info(request, suggestion.message)
             return redirect("inventory:item_detail", item_id=item.pk)
     return render(request, "inventory/item_form.html", {"form": form, "creating": True})
 
