@@ -1,0 +1,56 @@
+"""RapidOCR: PaddleOCR models run by onnxruntime, shipped inside the rapidocr wheel (nothing downloaded)."""
+
+import threading
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from ocr.engines import EngineResult
+from ocr.engines.layout import fragment_from_quad, fragments_to_text, mean_score
+from ocr.errors import EngineUnavailable, OcrError
+from ocr.preprocessing import Preprocessing
+
+
+class RapidOcrEngine:
+    name = "rapidocr"
+    preprocessing = Preprocessing()
+
+    def __init__(self) -> None:
+        self._ocr: Any = None
+        self._lock = threading.Lock()
+
+    def available(self) -> bool:
+        try:
+            import onnxruntime  # noqa: F401
+            import rapidocr  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def _model(self) -> Any:
+        with self._lock:
+            if self._ocr is None:
+                try:
+                    from rapidocr import RapidOCR
+                except ImportError as error:
+                    raise EngineUnavailable("RapidOCR is not installed.") from error
+                # The angle classifier once turned "8.99" into "66.8" on an upright receipt; pages reach the
+                # engine upright (EXIF applied), so it only adds risk.
+                self._ocr = RapidOCR(params={"Global.use_cls": False, "Global.log_level": "warning"})
+            return self._ocr
+
+    def recognize(self, image: Image.Image) -> EngineResult:
+        # RapidOCR takes OpenCV's BGR channel order.
+        pixels = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+        try:
+            output = self._model()(pixels)
+        except Exception as error:  # onnxruntime and rapidocr raise bare exceptions of many types
+            raise OcrError("RapidOCR failed to read the page.") from error
+        if output.boxes is None or output.txts is None:
+            return EngineResult(text="", confidence=None)
+        fragments = [
+            fragment_from_quad(text, box, score)
+            for text, box, score in zip(output.txts, output.boxes, output.scores, strict=True)
+        ]
+        return EngineResult(text=fragments_to_text(fragments), confidence=mean_score(fragments))
