@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -78,35 +79,40 @@ class WorkerProcess:
     log_path: Path = field(default_factory=lambda: BASE_DIR / "var" / "test-worker.log")
 
     def start(self) -> None:
+        from django.conf import settings
+
         from grapefruit.celery import app
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "grapefruit",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        name = f"test-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "grapefruit",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-Q",
+                    settings.CELERY_TASK_DEFAULT_QUEUE,
+                    "-n",
+                    name,
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Celery worker exited at start; see {self.log_path}")
-            if app.control.ping(timeout=0.5):
+            if app.control.ping(destination=[name], timeout=0.5):
                 return
         raise RuntimeError(f"Celery worker did not answer within 60 s; see {self.log_path}")
 
@@ -124,6 +130,11 @@ class WorkerProcess:
                 self.kill()
 
 
+def _purge_own_queue(app, queue: str) -> None:
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
 @pytest.fixture
 def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
     """Start a real worker against the test database. Tests using it see committed data only (transactional_db)."""
@@ -132,7 +143,7 @@ def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
 
     from grapefruit.celery import app
 
-    app.control.purge()
+    _purge_own_queue(app, settings.CELERY_TASK_DEFAULT_QUEUE)
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -144,7 +155,7 @@ def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
     worker.start()
     yield worker
     worker.stop()
-    app.control.purge()
+    _purge_own_queue(app, settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 def wait_for(condition: Callable[[], Any], *, timeout: float = 60, interval: float = 0.25) -> Any:

@@ -25,6 +25,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "grapefruit.tests.encryption_testapp"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
+# A queue of this test run's own (inherited by the worker subprocesses it starts), so concurrent test runs on one
+# Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("GRAPEFRUIT_TEST_QUEUE", f"grapefruit-test-{os.getpid()}")
 STORAGES = {
     "default": {"BACKEND": "grapefruit.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
