@@ -203,7 +203,10 @@ if REDIS_URL:
     # A task whose worker died unacknowledged is redelivered after this many seconds; it must exceed the longest
     # task (OCR of a large PDF) or a slow task would be delivered twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+        # kombu sweeps for expired unacked messages only every ~10 polls by default; every poll (10 s) brings a
+        # killed worker's task back promptly once its visibility timeout has passed.
+        "unacked_restore_throttle": 1,
     }
 else:
     _queue_dir = VAR_DIR / "celery" / "queue"

@@ -156,11 +156,16 @@ def receipt_parse(*, receipt_id: int) -> Receipt | None:
     """Turn the OCR text into lines, suggest a match for each, flag a duplicate, and wait for review."""
     from receipts.pipeline import understand_text
 
-    receipt = Receipt.objects.filter(pk=receipt_id, status=Receipt.Status.PARSING).first()
+    receipt = (
+        Receipt.objects.select_related("household", "uploaded_by")
+        .filter(pk=receipt_id, status=Receipt.Status.PARSING)
+        .first()
+    )
     if receipt is None:
         return None
-    # Parsing may call an LLM: it runs before the row is locked, not while holding the lock.
-    parsed = understand_text(receipt.ocr_text)
+    # Parsing may call an LLM: it runs before the row is locked, not while holding the lock. The household and
+    # member decide what may be sent (opt-out, budget, rate limit).
+    parsed = understand_text(receipt.ocr_text, household=receipt.household, actor=receipt.uploaded_by)
     if not parsed.items:
         return receipt_fail(receipt_id=receipt.pk, reason=NO_ITEMS_FOUND)
     with transaction.atomic():

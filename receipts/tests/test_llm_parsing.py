@@ -317,3 +317,33 @@ def test_parse_receipt_command_sends_one_redacted_request_then_answers_from_the_
     assert (result["merchant"], result["date"], result["total"]) == ("Freshway Market", "2025-02-14", 4.84)
     assert [item["name"] for item in result["items"]] == ["Bananas", "Whole milk"]
     assert LLMCallLog.objects.count() == 1
+
+
+UNRECONCILED_RECEIPT = "CORNER SHOP\n2026-11-20\nMILK 3.49\nBREAD 2.99\nTOTAL 9.99\n"
+
+
+def test_uploaded_receipt_of_an_opted_out_household_never_reaches_the_llm(llm_server, household, user):
+    from receipts.tests.helpers import process, upload_text
+
+    household.llm_opt_out = True
+    household.save(update_fields=["llm_opt_out"])
+    _openai(llm_server, "not json")
+
+    receipt = process(upload_text(user=user, household=household, text=UNRECONCILED_RECEIPT))
+
+    assert receipt.lines.count() == 2
+    assert llm_server.requests == []
+
+
+def test_uploaded_receipt_that_does_not_add_up_is_sent_once_on_behalf_of_its_household(
+    llm_server, household, user
+):
+    from receipts.tests.helpers import process, upload_text
+
+    _openai(llm_server, "not json")
+
+    receipt = process(upload_text(user=user, household=household, text=UNRECONCILED_RECEIPT))
+
+    assert receipt.lines.count() == 2
+    assert len(llm_server.requests) == 1
+    assert LLMCallLog.objects.get().household == household
