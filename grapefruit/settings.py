@@ -215,6 +215,8 @@ else:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "store_processed": False,
+        # Broadcast (control) messages; kombu's default is ./control in whatever directory the worker starts in.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
