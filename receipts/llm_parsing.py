@@ -1,4 +1,4 @@
-"""Receipt reading with a language model, on top of the offline parser (receipts/parsing.py).
+"""Receipt reading with a language model, on top of the offline parser (receipts/parsing/).
 
 The offline result always stands as the fallback. When it mostly reconciles, only the lines that failed the
 arithmetic check are sent for a second look; otherwise the whole (redacted) text is sent for a full reading.

@@ -1,0 +1,50 @@
+"""Amounts on a receipt line: the money constants, number parsing and the amount a line ends in."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+_NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
+_PRICE = r"(?:\d*[.,]\d{2})"
+_MONEY = r"(?:\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2})"
+_TRAILING_AMOUNT_RE = re.compile(
+    rf"(?P<neg1>-\s*)?(?P<open>\(\s*)?(?:[$£€]|RM)?\s*(?P<amt>{_MONEY})(?P<neg2>\s*-)?(?P<close>\s*\))?"
+    r"(?P<flags>(?:\s*(?:[A-Z]{1,4}|[*#^]|\d)(?![\w.,])){0,2})\s*(?:EUR|€)?\s*$"
+)
+
+
+def to_decimal(text: str) -> Decimal | None:
+    """'1,234.56', '1.234,56', '2,49', '.59' -> Decimal; None when it is not a number."""
+    s = text.strip().replace(" ", "")
+    if "," in s and "." in s:
+        s = s.replace(",", "") if s.rfind(".") > s.rfind(",") else s.replace(".", "").replace(",", ".")
+    elif "," in s:
+        s = s.replace(",", ".")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def _take_amount(text: str) -> tuple[Decimal | None, bool, str]:
+    """The line's amount at its end: '3.49', '0.50-', '-£2.50', '(1.00)' (negative in accounting style)."""
+    m = _TRAILING_AMOUNT_RE.search(text)
+    if not m or (m.group("close") and not m.group("open")):
+        return None, False, text  # the end of a remark in brackets: '(estimated $5.99)'
+    negative = bool(m.group("neg1") or m.group("neg2") or m.group("open"))
+    return to_decimal(m.group("amt")), negative, text[: m.start()]
+
+
+def _amount_of(line: str) -> Decimal | None:
+    value, negative, _ = _take_amount(line)
+    return -value if value is not None and negative else value
+
+
+def _has_words(text: str) -> bool:
+    return len(re.findall(r"[^\W\d_]", text)) >= 3

@@ -1,0 +1,49 @@
+"""OCR noise: undo the usual OCR damage to numbers and keywords before a line is read."""
+
+from __future__ import annotations
+
+import re
+
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "S": "5"})
+_NUMBER_TOKEN_RE = re.compile(r"(?<![A-Za-z])[\dOolI](?:[\dOolI.,:/-]*[\dOolI])?(?![A-Za-z])")
+_SPACED_AMOUNT_RE = re.compile(
+    r"(?:(?<=\s\s)|(?<=[$£€@])|(?<=[$£€@xX]\s)|(?<=^))(-?\d(?: ?\d){0,5} ?[.,] ?\d ?\d)(?![\d.,])"
+)
+_LETTER_SPACED_RE = re.compile(r"\b(?:[A-Z] ){3,}[A-Z]\b")
+
+
+def clean_line(line: str) -> str:
+    """Undo the usual OCR damage to numbers and keywords, leaving names as printed.
+
+    `6O.O1` -> `60.01`, `l2.99` -> `12.99`, `$9 .9 9` -> `$9.99`, `2 5, 3 4` -> `25,34`, `T0TAL` -> `TOTAL`,
+    `S U B T O T A L` -> `SUBTOTAL`.
+    """
+    line = line.replace("\t", "    ").replace("\u2212", "-").rstrip()
+    line = _LETTER_SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line)
+    line = re.sub(r"(?<=[A-Za-z])0(?=[A-Za-z]{2})|(?<=[A-Za-z]{2})0(?=[A-Za-z])", "O", line)
+    line = re.sub(r"(?<=[A-Za-z])1(?=[a-z])|(?<=[a-z])1(?=[A-Za-z])", "l", line)
+    line = re.sub(r"(?<=[A-Z])1(?=[A-Z]{2})|(?<=[A-Z]{2})1(?=[A-Z])", "I", line)
+    line = re.sub(r"(?<=\d)0Z\b", "OZ", line)  # '12OZ' read as '120Z'
+    line = re.sub(r"/\s?[1I]l?b\b", "/lb", line)  # '/lb' read as '/1b'
+    line = re.sub(r"(?<![A-Za-z])[Oo](?= ?[.,]\d\d)", "0", line)  # 'O.75', '-O .75'
+    line = _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
+    line = re.sub(r"(\d|(?<![A-Za-z])l)([.,]) (\d\d)(?=\s*(?:[A-Z*]{1,4}|\d)?\s*$|\s{2,})", r"\1\2\3", line)
+    line = re.sub(r"(\d) ([.,]\d)", r"\1\2", line)
+    line = _SPACED_AMOUNT_RE.sub(lambda m: m.group(1).replace(" ", ""), line)
+    # Joining broken numbers can complete a token that still holds a lookalike ('$l. 39' -> '$l.39').
+    return _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
+
+
+def _fix_number_token(m: re.Match[str], line: str) -> str:
+    token = m.group(0)
+    if not re.search(r"\d", token) or len(token) < 2:
+        return token
+    following = line[m.end() :]
+    if (
+        token.endswith("l")
+        and re.search(r"\d[.,]\d\d", following)
+        and not re.match(r"\s*(?:lb|kg)\b", following)
+    ):
+        # '1,5l' followed by a price is a volume in litres; '1.3l' at the end of a line is an amount.
+        return token[:-1].translate(_DIGIT_LOOKALIKES) + "l"
+    return token.translate(_DIGIT_LOOKALIKES)
