@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from inventory.categories import Category
-from inventory.models import MAX_QUANTITY, NAME_MAX_LENGTH
+from inventory.models import MAX_QUANTITY, NAME_MAX_LENGTH, Item
 from inventory.services import ItemDraft
-from inventory.units import UNIT_CHOICES, UnitError, parse_unit
+from inventory.units import UNIT_CHOICES, UnitError, parse_unit, unit_choices_convertible_to
 
 BULK_MAX_LINES = 200
 
@@ -46,11 +47,25 @@ class ItemEditForm(forms.Form):
     minimum = _quantity_field(label="Low below", required=False)
 
 
-class AmountForm(forms.Form):
+class ItemStockForm(forms.Form):
+    """A stock change on one item; the item shapes the choices offered."""
+
+    def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+
+class AmountForm(ItemStockForm):
     """An amount in the item's unit or another unit of the same kind (2 lb of something kept in kg)."""
 
     amount = _quantity_field(label="Amount", minimum=Decimal("0.001"))
     unit = forms.ChoiceField(choices=UNIT_CHOICES, required=False)
+
+    def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
+        super().__init__(*args, item=item, **kwargs)
+        # Preselect the item's own unit: a default of "pieces" on a litre item would be refused on submit.
+        self.fields["unit"].choices = unit_choices_convertible_to(item.unit)
+        self.fields["unit"].initial = item.unit
 
 
 class StockAddForm(AmountForm):
@@ -61,7 +76,7 @@ class ConsumeForm(AmountForm):
     spoiled = forms.BooleanField(required=False, label="Thrown away (spoiled), not used")
 
 
-class CorrectForm(forms.Form):
+class CorrectForm(ItemStockForm):
     quantity = _quantity_field(label="Counted amount")
 
 

@@ -112,6 +112,14 @@ _ALIASES: dict[str, str] = {
 UNIT_CHOICES: list[tuple[str, str]] = [(unit.code, unit.label) for unit in UNITS.values()]
 
 
+def unit_choices_convertible_to(code: str) -> list[tuple[str, str]]:
+    """The units an amount may be given in for something kept in `code`: that unit first, then the rest of its
+    dimension (a litre item takes ml, fl oz, gal; never grams)."""
+    own = UNITS[code]
+    others = [(u.code, u.label) for u in UNITS.values() if u.dimension == own.dimension and u.code != code]
+    return [(own.code, own.label), *others]
+
+
 def parse_unit(text: str) -> Unit:
     """Return the unit named by `text` (a code or a common spelling, any case); raise UnknownUnitError."""
     key = " ".join(text.strip().lower().split())

@@ -21,7 +21,15 @@ from inventory.categories import Category
 from inventory.categorising import suggest_category
 from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
-from inventory.forms import BulkAddForm, ConsumeForm, CorrectForm, ItemEditForm, ItemForm, StockAddForm
+from inventory.forms import (
+    BulkAddForm,
+    ConsumeForm,
+    CorrectForm,
+    ItemEditForm,
+    ItemForm,
+    ItemStockForm,
+    StockAddForm,
+)
 from inventory.models import Item
 from inventory.units import format_amount
 
@@ -76,9 +84,11 @@ def _detail_context(item: Item, household: Any, now: Any, **forms_: forms.Form) 
         "undoable": selectors.item_last_undoable(item=item),
         "accuracy": selectors.forecast_accuracy(household=household, item=item),
         "chart": stock_chart(levels, now=now),
-        "consume_form": forms_.get("consume_form") or ConsumeForm(initial={"amount": item.usual_use}),
-        "add_form": forms_.get("add_form") or StockAddForm(),
-        "correct_form": forms_.get("correct_form") or CorrectForm(initial={"quantity": item.quantity}),
+        "consume_form": forms_.get("consume_form")
+        or ConsumeForm(item=item, initial={"amount": item.usual_use}),
+        "add_form": forms_.get("add_form") or StockAddForm(item=item),
+        "correct_form": forms_.get("correct_form")
+        or CorrectForm(item=item, initial={"quantity": item.quantity}),
         "low": is_low_stock(
             quantity=item.quantity,
             minimum=item.minimum,
@@ -167,14 +177,14 @@ def item_undo(request: HttpRequest, item_id: int) -> HttpResponse:
 def _stock_change(
     request: HttpRequest,
     item_id: int,
-    form_class: type[forms.Form],
+    form_class: type[ItemStockForm],
     form_name: str,
     service: Callable[..., Any],
     verb: str,
 ) -> HttpResponse:
     household = request.household  # type: ignore[attr-defined]
     item = selectors.item_get(household=household, item_id=item_id)
-    form = form_class(request.POST)
+    form = form_class(request.POST, item=item)
     if form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if value not in ("", None)}
         ok, _ = _call(form, service, actor=request.user, item=item, **data)

@@ -176,3 +176,30 @@ def test_item_page_runs_a_fixed_number_of_queries(
     )
     with django_assert_max_num_queries(10):
         assert member_client.get(reverse("inventory:item_detail", args=[item.pk])).status_code == 200
+
+
+def test_item_page_offers_only_convertible_units_with_the_items_own_unit_selected(
+    member_client, user, household
+):
+    milk = item_create(actor=user, household=household, name="Milk", unit="l", quantity=Decimal("2"))
+
+    form = member_client.get(reverse("inventory:item_detail", args=[milk.pk])).context["consume_form"]
+    codes = [code for code, _label in form.fields["unit"].choices]
+
+    assert form["unit"].value() == "l"
+    assert codes[0] == "l"
+    assert "ml" in codes
+    assert "pcs" not in codes
+    assert "g" not in codes
+
+
+def test_consuming_with_the_unit_the_page_preselects_works(member_client, user, household):
+    milk = item_create(actor=user, household=household, name="Milk", unit="l", quantity=Decimal("2"))
+    form = member_client.get(reverse("inventory:item_detail", args=[milk.pk])).context["consume_form"]
+
+    member_client.post(
+        reverse("inventory:item_consume", args=[milk.pk]), {"amount": "0.5", "unit": form["unit"].value()}
+    )
+
+    milk.refresh_from_db()
+    assert milk.quantity == Decimal("1.5")
