@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -313,3 +314,66 @@ class FakeHttpServer:
 def fake_http_server() -> Iterator[FakeHttpServer]:
     with FakeHttpServer() as server:
         yield server
+
+
+# --- LLM providers' wire formats, and an OpenAI-compatible provider pointed at the fake server -----------------
+
+
+def openai_reply(
+    content: str | dict[str, Any], *, prompt_tokens: int = 120, completion_tokens: int = 40
+) -> Any:
+    """A chat-completions response body whose message is `content` (JSON-encoded when not a string)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_760_000_000,
+        "model": "test-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def gemini_reply(
+    content: str | dict[str, Any], *, prompt_tokens: int = 120, completion_tokens: int = 40
+) -> Any:
+    """A generateContent response body whose text is `content`."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
+        "usageMetadata": {
+            "promptTokenCount": prompt_tokens,
+            "candidatesTokenCount": completion_tokens,
+            "totalTokenCount": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def openai_response(content: str | dict[str, Any]) -> FakeResponse:
+    return FakeResponse(body=openai_reply(content))
+
+
+@pytest.fixture
+def llm_server(fake_http_server, settings):
+    """LLM_PROVIDER=openai talking to the fake server: no retries, the response cache on, a generous rate limit
+    counted in a private cache (the shared Redis database outlives test databases, whose ids restart)."""
+    settings.LLM_PROVIDER = "openai"
+    settings.ASI_API_KEY = "test-key"
+    settings.ASI_BASE_URL = f"{fake_http_server.url}/v1"
+    settings.ASI_MODEL = "asi1-mini"
+    settings.LLM_MAX_RETRIES = 0
+    settings.LLM_CACHE_ENABLED = True
+    settings.LLM_RATE_LIMIT = "100/m"
+    settings.CACHES = {
+        **settings.CACHES,
+        "llm-tests": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "llm-tests"
+    return fake_http_server

@@ -1,54 +1,14 @@
 """Categorising new items with an LLM over the keyword guesser, against a local OpenAI-compatible server."""
 
-import json
-import uuid
-
 import pytest
 from django.urls import reverse
 
-from conftest import FakeResponse
+from conftest import openai_response
 from inventory.categorising import suggest_category
 from inventory.models import Item
 from llm.models import LLMCallLog
 
 pytestmark = pytest.mark.django_db
-
-
-def _reply(content):
-    text = content if isinstance(content, str) else json.dumps(content)
-    return FakeResponse(
-        body={
-            "id": "x",
-            "object": "chat.completion",
-            "created": 1,
-            "model": "m",
-            "choices": [
-                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
-            ],
-            "usage": {"prompt_tokens": 90, "completion_tokens": 8, "total_tokens": 98},
-        }
-    )
-
-
-@pytest.fixture
-def llm_server(fake_http_server, settings):
-    settings.LLM_PROVIDER = "openai"
-    settings.ASI_API_KEY = "test-key"
-    settings.ASI_BASE_URL = f"{fake_http_server.url}/v1"
-    settings.ASI_MODEL = "asi1-mini"
-    settings.LLM_MAX_RETRIES = 0
-    settings.LLM_CACHE_ENABLED = True
-    settings.LLM_RATE_LIMIT = "100/m"
-    # Rate-limit counters in a private cache: the shared Redis database outlives the test database.
-    settings.CACHES = {
-        **settings.CACHES,
-        "categorising-tests": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        },
-    }
-    settings.RATELIMIT_USE_CACHE = "categorising-tests"
-    return fake_http_server
 
 
 def test_offline_provider_uses_the_keyword_guesser_without_a_message(settings, household, user):
@@ -58,7 +18,7 @@ def test_offline_provider_uses_the_keyword_guesser_without_a_message(settings, h
 
 
 def test_llm_answer_is_used_for_a_name_the_rules_do_not_know(llm_server, household, user):
-    llm_server.respond(_reply({"category": "dairy"}))
+    llm_server.respond(openai_response({"category": "dairy"}))
 
     suggestion = suggest_category(household=household, actor=user, name="GV WHL MLK")
 
@@ -70,7 +30,7 @@ def test_llm_answer_is_used_for_a_name_the_rules_do_not_know(llm_server, househo
 
 
 def test_same_name_again_is_answered_from_the_cache(llm_server, household, user):
-    llm_server.respond(_reply({"category": "snacks"}))
+    llm_server.respond(openai_response({"category": "snacks"}))
     first = suggest_category(household=household, actor=user, name="Hula hoops")
     second = suggest_category(household=household, actor=user, name="Hula  hoops")
     assert first == second
@@ -87,7 +47,7 @@ def test_same_name_again_is_answered_from_the_cache(llm_server, household, user)
     ],
 )
 def test_unknown_or_malformed_category_falls_back_to_the_rules(llm_server, household, user, reply):
-    llm_server.respond(_reply(reply))
+    llm_server.respond(openai_response(reply))
 
     suggestion = suggest_category(household=household, actor=user, name="Cheddar cheese")
 
@@ -97,7 +57,7 @@ def test_unknown_or_malformed_category_falls_back_to_the_rules(llm_server, house
 
 
 def test_llm_giving_up_does_not_override_a_keyword_match(llm_server, household, user):
-    llm_server.respond(_reply({"category": "other"}))
+    llm_server.respond(openai_response({"category": "other"}))
     suggestion = suggest_category(household=household, actor=user, name="Basmati rice")
     assert (suggestion.category, suggestion.source) == ("pantry", "rules")
 
@@ -105,7 +65,7 @@ def test_llm_giving_up_does_not_override_a_keyword_match(llm_server, household, 
 def test_opted_out_household_sends_nothing_and_is_told(llm_server, household, user):
     household.llm_opt_out = True
     household.save(update_fields=["llm_opt_out"])
-    llm_server.respond(_reply({"category": "frozen"}))
+    llm_server.respond(openai_response({"category": "frozen"}))
 
     suggestion = suggest_category(household=household, actor=user, name="Whole milk")
 
@@ -117,7 +77,7 @@ def test_opted_out_household_sends_nothing_and_is_told(llm_server, household, us
 
 def test_rate_limit_falls_back_with_a_message(llm_server, settings, household, user):
     settings.LLM_RATE_LIMIT = "1/m"
-    llm_server.respond(_reply({"category": "beverages"}))
+    llm_server.respond(openai_response({"category": "beverages"}))
     assert suggest_category(household=household, actor=user, name="Yerba mate").source == "llm"
 
     suggestion = suggest_category(household=household, actor=user, name="Kombucha")
@@ -129,7 +89,7 @@ def test_rate_limit_falls_back_with_a_message(llm_server, settings, household, u
 
 def test_monthly_budget_falls_back_with_a_message(llm_server, settings, household, user):
     settings.LLM_MONTHLY_CALL_BUDGET = 1
-    llm_server.respond(_reply({"category": "beverages"}))
+    llm_server.respond(openai_response({"category": "beverages"}))
     suggest_category(household=household, actor=user, name="Yerba mate")
 
     suggestion = suggest_category(household=household, actor=user, name="Kombucha")
@@ -149,7 +109,7 @@ def _add(client, name, category=""):
 
 
 def test_new_item_without_a_category_gets_the_llm_suggestion(llm_server, member_client, household):
-    llm_server.respond(_reply({"category": "beverages"}))
+    llm_server.respond(openai_response({"category": "beverages"}))
 
     page = _add(member_client, "Yerba mate").content.decode()
 

@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from conftest import FakeResponse
+from conftest import FakeResponse, gemini_reply, openai_reply
 
 RECEIPT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["items"],
     "properties": {"items": {"type": "array", "items": {"type": "object", "required": ["name"]}}},
 }
-
-
-def openai_reply(
-    content: str | dict[str, Any], *, prompt_tokens: int = 120, completion_tokens: int = 40
-) -> Any:
-    text = content if isinstance(content, str) else json.dumps(content)
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1_760_000_000,
-        "model": "test-model",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        },
-    }
-
-
-def gemini_reply(
-    content: str | dict[str, Any], *, prompt_tokens: int = 120, completion_tokens: int = 40
-) -> Any:
-    text = content if isinstance(content, str) else json.dumps(content)
-    return {
-        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
-        "usageMetadata": {
-            "promptTokenCount": prompt_tokens,
-            "candidatesTokenCount": completion_tokens,
-            "totalTokenCount": prompt_tokens + completion_tokens,
-        },
-    }
 
 
 def reply(protocol: str, content: str | dict[str, Any], **kwargs: Any) -> FakeResponse:

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from conftest import openai_response
 from inventory.tests.factories import ItemFactory
 from llm.models import LLMCallLog
 from orders.models import CatalogPrice
 from orders.pricing import estimate_missing_prices, price_for_item
-from orders.tests.conftest import openai_reply
 from orders.tests.factories import CatalogPriceFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_latest_known_price_wins_over_a_newer_estimate(llm_server, user, househo
 
 def test_without_a_catalog_price_the_llm_estimate_is_labelled(llm_server, user, household):
     item = ItemFactory(household=household, name="Basmati rice", unit="kg")
-    llm_server.respond(openai_reply({"amount": 3.456, "currency": "usd"}))
+    llm_server.respond(openai_response({"amount": 3.456, "currency": "usd"}))
 
     quote = price_for_item(household=household, actor=user, item=item)
 
@@ -70,7 +70,7 @@ def test_without_a_catalog_price_the_llm_estimate_is_labelled(llm_server, user, 
 def test_the_estimate_is_asked_in_the_currency_of_the_households_known_prices(llm_server, user, household):
     CatalogPriceFactory(item=ItemFactory(household=household), currency="EUR")
     item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_reply({"amount": 2.2, "currency": "EUR"}))
+    llm_server.respond(openai_response({"amount": 2.2, "currency": "EUR"}))
 
     price_for_item(household=household, actor=user, item=item)
 
@@ -79,7 +79,7 @@ def test_the_estimate_is_asked_in_the_currency_of_the_households_known_prices(ll
 
 def test_the_same_estimate_again_is_answered_from_the_cache(llm_server, user, household):
     item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_reply({"amount": 2.2, "currency": "USD"}))
+    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
     first = price_for_item(household=household, actor=user, item=item)
     second = price_for_item(household=household, actor=user, item=item)
     assert first == second
@@ -100,7 +100,7 @@ def test_the_same_estimate_again_is_answered_from_the_cache(llm_server, user, ho
 )
 def test_a_malformed_estimate_gives_no_price_with_a_message(llm_server, user, household, reply):
     item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_reply(reply))
+    llm_server.respond(openai_response(reply))
 
     quote = price_for_item(household=household, actor=user, item=item)
 
@@ -112,7 +112,7 @@ def test_an_opted_out_household_sends_nothing_and_is_told(llm_server, user, hous
     household.llm_opt_out = True
     household.save(update_fields=["llm_opt_out"])
     item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_reply({"amount": 2.2, "currency": "USD"}))
+    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
 
     quote = price_for_item(household=household, actor=user, item=item)
 
@@ -136,7 +136,7 @@ def test_estimating_records_labelled_prices_for_low_items_without_one(llm_server
     priced = ItemFactory(household=household, name="Milk")
     CatalogPriceFactory(item=priced, price=Decimal("3.48"))
     ItemFactory(household=household, name="Plenty of rice", quantity=Decimal(5))  # not low
-    llm_server.respond(openai_reply({"amount": 2.2, "currency": "USD"}))
+    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
 
     run = estimate_missing_prices(household=household, actor=user, today=timezone.localdate())
 
@@ -152,7 +152,7 @@ def test_estimating_stops_at_the_rate_limit_and_says_so(llm_server, settings, us
     settings.LLM_RATE_LIMIT = "2/m"
     for name in ("Butter", "Bread", "Eggs", "Jam"):
         ItemFactory(household=household, name=name)
-    llm_server.respond(openai_reply({"amount": 2.2, "currency": "USD"}))
+    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
 
     run = estimate_missing_prices(household=household, actor=user, today=timezone.localdate())
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from conftest import openai_response
 from inventory.tests.factories import ItemFactory
 from orders.models import CatalogPrice
-from orders.tests.conftest import openai_reply
 from orders.tests.factories import CatalogPriceFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_loading_the_cart_never_asks_the_llm(llm_server, member_client, househol
 
 def test_estimate_prices_button_records_and_shows_labelled_estimates(llm_server, member_client, household):
     ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_reply({"amount": 2.2, "currency": "USD"}))
+    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
 
     page = member_client.post(ESTIMATE, follow=True).content.decode()
 

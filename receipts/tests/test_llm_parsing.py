@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from conftest import openai_response
 from llm.models import LLMCallLog
 from receipts.llm_parsing import is_enabled, refine_with_llm
 from receipts.parsing import ParsedLine, ParsedReceipt
@@ -61,43 +62,7 @@ def _offline(apples_unit_price="1.94", **fields):
 
 
 def _openai(server, *contents):
-    from conftest import FakeResponse
-
-    server.respond(
-        *[
-            FakeResponse(
-                body={
-                    "id": "x",
-                    "object": "chat.completion",
-                    "created": 1,
-                    "model": "m",
-                    "choices": [
-                        {
-                            "index": 0,
-                            "finish_reason": "stop",
-                            "message": {
-                                "role": "assistant",
-                                "content": c if isinstance(c, str) else json.dumps(c),
-                            },
-                        }
-                    ],
-                    "usage": {"prompt_tokens": 300, "completion_tokens": 80, "total_tokens": 380},
-                }
-            )
-            for c in contents
-        ]
-    )
-
-
-@pytest.fixture
-def llm_server(fake_http_server, settings):
-    settings.LLM_PROVIDER = "openai"
-    settings.ASI_API_KEY = "test-key"
-    settings.ASI_BASE_URL = f"{fake_http_server.url}/v1"
-    settings.ASI_MODEL = "asi1-mini"
-    settings.LLM_MAX_RETRIES = 0
-    settings.LLM_CACHE_ENABLED = True
-    return fake_http_server
+    server.respond(*[openai_response(c) for c in contents])
 
 
 def _sent_user_prompt(server, index=0):
