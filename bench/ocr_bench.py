@@ -7,7 +7,8 @@ Metrics, per engine and preprocessing setting:
   Case-sensitive. Averaged over images (each receipt counts once, whatever its length).
 - total recall: share of receipts whose ground-truth `total` (key/NNN.json, as printed, e.g. "$8.20") appears
   in the OCR text, case-insensitive, whitespace collapsed, not as part of a longer number.
-- amount recall: the same with only the amount (digits and separator), ignoring currency signs.
+- amount recall: only the amount, ignoring currency signs, and accepting either decimal separator with or
+  without a space after it ("33,90", "39. 80"): Tesseract's usual slips, which the receipt parser tolerates.
 - median seconds per image on one core (the process is pinned to one CPU; Tesseract runs with
   OMP_THREAD_LIMIT=1): decoding, preprocessing and recognition, as the service does them.
 
@@ -99,9 +100,12 @@ def found(needle: str, text: str) -> bool:
     return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
-def amount(total: str) -> str:
-    match = re.search(r"\d[\d,]*[.,]\d\d", total)
-    return match.group(0) if match else total
+def amount_found(total: str, text: str) -> bool:
+    match = re.search(r"(\d[\d,]*)[.,](\d\d)", total)
+    if not match:
+        return found(total, text)
+    pattern = r"(?<![\d.,])" + re.escape(match.group(1)) + r"[.,] ?" + match.group(2) + r"(?![\d])"
+    return re.search(pattern, text) is not None
 
 
 def run(engine_key: str, preprocessing: "Preprocessing", samples: list[Sample]) -> Score:
@@ -122,7 +126,7 @@ def run(engine_key: str, preprocessing: "Preprocessing", samples: list[Sample]) 
         cers.append(Levenshtein.distance(text, sample.reference) / max(len(sample.reference), 1))
         if sample.total:
             totals.append(found(sample.total, text))
-            amounts.append(found(amount(sample.total), text))
+            amounts.append(amount_found(sample.total, text))
     return Score(
         engine=engine_key,
         preprocessing=preprocessing.label(),

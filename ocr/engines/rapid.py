@@ -11,9 +11,21 @@ from ocr.engines.layout import fragment_from_quad, fragments_to_text, mean_score
 from ocr.errors import EngineUnavailable, OcrError
 from ocr.preprocessing import Preprocessing
 
+_PARAMS = {
+    # The angle classifier once turned "8.99" into "66.8" on an upright receipt; pages reach the engine upright
+    # (EXIF applied), so it only adds risk.
+    "Global.use_cls": False,
+    "Global.log_level": "warning",
+    # Celery runs one OCR task per worker process and core; more threads per process only contend for the core
+    # (3.5 s instead of 2.8 s per receipt pinned to one core).
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+}
+
 
 class RapidOcrEngine:
     name = "rapidocr"
+    # It reads colour photos as they are; no preprocessing step improved it on the SROIE receipts.
     preprocessing = Preprocessing()
 
     def __init__(self) -> None:
@@ -35,9 +47,7 @@ class RapidOcrEngine:
                     from rapidocr import RapidOCR
                 except ImportError as error:
                     raise EngineUnavailable("RapidOCR is not installed.") from error
-                # The angle classifier once turned "8.99" into "66.8" on an upright receipt; pages reach the
-                # engine upright (EXIF applied), so it only adds risk.
-                self._ocr = RapidOCR(params={"Global.use_cls": False, "Global.log_level": "warning"})
+                self._ocr = RapidOCR(params=_PARAMS)
             return self._ocr
 
     def recognize(self, image: Image.Image) -> EngineResult:

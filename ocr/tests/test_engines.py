@@ -7,7 +7,7 @@ import pytest
 from ocr.engines import OcrEngine, load_engine
 from ocr.engines.easy import EasyOcrEngine
 from ocr.engines.rapid import RapidOcrEngine
-from ocr.engines.tesseract import TesseractEngine
+from ocr.engines.tesseract import TesseractEngine, words_to_result
 from ocr.tests.helpers import RECEIPT_TOTAL, receipt_image
 
 
@@ -52,3 +52,14 @@ def test_easyocr_reads_the_receipt_total_from_local_weights():
     if not engine.available():
         pytest.skip("EasyOCR is installed but its weights are not in settings.EASYOCR_MODEL_DIR")
     assert RECEIPT_TOTAL in engine.recognize(receipt_image()).text
+
+
+def test_tesseract_rejoins_prices_split_at_the_decimal_point():
+    words = [
+        ((1, 1, 1), "TOTAL", 96.0),
+        ((1, 1, 1), "RM", 95.0),
+        ((1, 1, 1), "39.", 90.0),
+        ((1, 1, 1), "80", 91.0),
+    ]
+    words += [((1, 1, 2), "QTY", 96.0), ((1, 1, 2), "2.", 90.0), ((1, 1, 2), "125", 91.0)]
+    assert words_to_result(words).text == "TOTAL RM 39.80\nQTY 2. 125"

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ocr.errors import OcrError
 from ocr.service import recognize_document
@@ -33,4 +33,4 @@ class Command(BaseCommand):
             self.stdout.write(document.text)
         if failures:
             # A non-zero exit lets scripts notice, after every file has had its turn.
-            raise SystemExit(1)
+            raise CommandError(f"{failures} of {len(paths)} files could not be read.")
