@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install install-dev sysdeps sysdeps-test services migrate demo worker clean
+.PHONY: run test test-easyocr bench lint install install-dev sysdeps sysdeps-test services migrate demo worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ lint: install-dev
 test: install-dev sysdeps-test services lint
 	$(PY) manage.py check
 	$(PY) -m pytest
+
+# EasyOCR is an optional install (see README); its engine tests run only where it is installed.
+test-easyocr: install-dev sysdeps-test services
+	$(PY) -m pytest -m easyocr ocr/tests
 
 bench: install-dev sysdeps-test services
 	$(PY) bench/run_all.py

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-DEFAULT_ENGINES = ("ocr.engines.tesseract.TesseractEngine", "ocr.engines.rapid.RapidOcrEngine")
+DEFAULT_ENGINES = ("ocr.engines.rapid.RapidOcrEngine", "ocr.engines.tesseract.TesseractEngine")
 
 
 def engine_paths() -> list[str]:

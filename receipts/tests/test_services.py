@@ -63,7 +63,7 @@ def test_ocr_reads_a_real_image_and_keeps_text_engine_timing_and_confidence(user
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.PARSING
     assert "WHOLE MILK" in receipt.ocr_text
-    assert receipt.ocr_engine == "tesseract"
+    assert receipt.ocr_engine == "rapidocr"
     assert receipt.ocr_seconds > 0
     assert 0 < receipt.ocr_confidence <= 1
     assert receipt.ocr_attempts == 1

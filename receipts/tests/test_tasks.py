@@ -28,7 +28,7 @@ def test_an_image_uploaded_through_the_page_is_read_by_a_real_worker(celery_work
     receipt = Receipt.objects.get(household=household)
     wait_for(lambda: _status(receipt.pk) == Receipt.Status.NEEDS_REVIEW, timeout=60)
     receipt.refresh_from_db()
-    assert receipt.ocr_engine == "tesseract"
+    assert receipt.ocr_engine == "rapidocr"
     assert "WHOLE MILK 1GAL" in [line.printed_name for line in receipt.lines.all()]
     status = member_client.get(reverse("receipts:status", args=[receipt.pk]), headers={"HX-Request": "true"})
     assert status["HX-Refresh"] == "true"  # the polling page reloads into the review form
