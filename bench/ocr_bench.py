@@ -200,8 +200,8 @@ def main() -> int:
             print(table(scores[-1:], defaults).splitlines()[-1], file=sys.stderr, flush=True)
     print(f"## OCR engines on the SROIE scans ({', '.join(args.engines)})\n")
     print(
-        "Each engine and preprocessing setting on the 100 SROIE receipt scans (fewer images for non-default "
-        "settings, as the column says), pinned to one core. CER against the ground-truth lines of box/NNN.csv "
+        "Each engine and preprocessing setting on the SROIE receipt scans (the images column says how many), "
+        "pinned to one core. CER against the ground-truth lines of box/NNN.csv "
         "(whitespace collapsed, case-sensitive, mean per receipt); total recall: the key's printed total found "
         "in the text; amount recall: the same amount with either decimal separator. See bench/ocr_bench.py.\n"
     )
