@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from grapefruit.models import Household, Invitation, Membership
 
@@ -8,8 +9,6 @@ def household_members(*, household: Household) -> QuerySet[Membership]:
 
 
 def household_membership_get(*, household: Household, membership_id: int) -> Membership:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(household_members(household=household), pk=membership_id)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import environ
 
 from grapefruit.encryption.keyring import ensure_local_index_key_file, ensure_local_key_file
+from grapefruit.local_secrets import private_file_lines
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -31,20 +32,16 @@ DEBUG = env.bool("DEBUG", default=EMBEDDED)
 VERSION = "0.1.0"
 
 
-def _local_secret_key(path: Path) -> str:
-    """The embedded default's session-signing key: generated once, kept private to the server's user."""
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(64))
-    return path.read_text().strip()
-
-
 # Production has no default: grapefruit.checks reports a missing or weak key (manage.py check, and at the start of
 # the web and worker processes, which refuse to run). Until then the process gets a random key nobody can know, so
 # Django can load far enough to report the problem.
 SECRET_KEY_MISSING = not env.str("SECRET_KEY", default="") and not EMBEDDED
 SECRET_KEY = env.str("SECRET_KEY", default="") or (
-    _local_secret_key(VAR_DIR / "secret_key") if EMBEDDED else secrets.token_urlsafe(64)
+    private_file_lines(
+        VAR_DIR / "secret_key", generate=lambda: secrets.token_urlsafe(64), what="session signing key"
+    )[0]
+    if EMBEDDED
+    else secrets.token_urlsafe(64)
 )
 ENCRYPTION_KEYS: list[str] = env.list("ENCRYPTION_KEYS", default=[]) or (
     ensure_local_key_file(VAR_DIR / "encryption.key") if EMBEDDED else []

@@ -25,10 +25,8 @@ import hmac
 import os
 import re
 import secrets
-import sys
-import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +35,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from grapefruit.local_secrets import LocalSecretError, private_file_lines
 
 VERSION = "1"
 MAGIC = "$gf" + VERSION + "$"
@@ -304,33 +304,16 @@ def ensure_local_key_file(path: Path) -> list[str]:
     One entry per line; the first encrypts. Safe when two processes start at once: the file is created
     exclusively, and the loser reads the winner's key.
     """
-    _create_private_file(path, new_key_entry(), "encryption key")
-    entries = [line.strip() for line in path.read_text().splitlines() if line.strip()]
-    return _wait_for_content(path, entries)
+    return _local_secret(path, new_key_entry, "encryption key")
 
 
 def ensure_local_index_key_file(path: Path) -> str:
     """The embedded default's BLIND_INDEX_KEY: create `path` (0600) with 64 fresh hex chars if missing."""
-    _create_private_file(path, secrets.token_hex(KEY_BYTES), "blind-index key")
-    return _wait_for_content(path, [path.read_text().strip()] if path.read_text().strip() else [])[0]
+    return _local_secret(path, lambda: secrets.token_hex(KEY_BYTES), "blind-index key")[0]
 
 
-def _create_private_file(path: Path, content: str, what: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _local_secret(path: Path, generate: Callable[[], str], what: str) -> list[str]:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "w") as handle:
-        handle.write(content + "\n")
-    print(f"Grapefruit: generated a new {what} in {path} (mode 0600). Back it up.", file=sys.stderr)
-
-
-def _wait_for_content(path: Path, entries: Sequence[str]) -> list[str]:
-    # A concurrent creator may not have written yet; an empty file is never a valid ring.
-    for _ in range(50):
-        if entries:
-            return list(entries)
-        time.sleep(0.02)
-        entries = [line.strip() for line in path.read_text().splitlines() if line.strip()]
-    raise KeyRingError(f"{path} is empty: restore it from your backup or delete it to generate a new key.")
+        return private_file_lines(path, generate=generate, what=what)
+    except LocalSecretError as error:
+        raise KeyRingError(str(error)) from error
