@@ -25,11 +25,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# System packages: Tesseract for OCR (both targets), Chromium for the page tests.
+# System packages: Tesseract for OCR (both targets), Chromium for the page tests, docker-compose to validate
+# compose.yaml (`config` needs no Docker engine).
 sysdeps:
 	@scripts/ensure-system-packages.sh tesseract-ocr
 sysdeps-test:
-	@scripts/ensure-system-packages.sh tesseract-ocr chromium
+	@scripts/ensure-system-packages.sh tesseract-ocr chromium docker-compose
 
 services:
 	@scripts/ensure-services.sh

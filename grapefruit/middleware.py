@@ -1,4 +1,5 @@
-"""Attach the signed-in member's household to every request, the root of all household scoping."""
+"""Request middleware: the household of the signed-in member (the root of all household scoping), and the
+loopback health check."""
 
 from collections.abc import Callable
 
@@ -6,6 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from grapefruit.models import Membership
+from grapefruit.views import health_view
+
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
 
 # Paths a signed-in user without a household may still reach (staff accounts made with createsuperuser).
 _OPEN_PREFIXES = ("/admin/", "/accounts/", "/health", "/static/", "/invite/")
@@ -25,4 +29,21 @@ class HouseholdMiddleware:
                 request.household = membership.household  # type: ignore[attr-defined]
             elif not request.path.startswith(_OPEN_PREFIXES):
                 return render(request, "grapefruit/no_household.html", status=403)
+        return self.get_response(request)
+
+
+class LoopbackHealthMiddleware:
+    """Answer /health from the machine itself before the host check and the HTTPS redirect.
+
+    The container health check asks http://127.0.0.1:8000/health: under production ALLOWED_HOSTS the host
+    check would answer 400 (always unhealthy), and the HTTPS redirect a 301 (which `curl -f` takes as healthy,
+    checking nothing). Requests from elsewhere go through every check as usual.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/health" and request.META.get("REMOTE_ADDR") in LOOPBACK_ADDRESSES:
+            return health_view(request)
         return self.get_response(request)

@@ -22,7 +22,13 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-VAR_DIR = Path(env.str("GRAPEFRUIT_VAR_DIR", default=str(BASE_DIR / "var")))
+
+def env_path(name: str, default: Path) -> Path:
+    """A path from the environment. Empty means unset: `.env` copied from .env.example keeps blank lines."""
+    return Path(env.str(name, default="") or default)
+
+
+VAR_DIR = env_path("GRAPEFRUIT_VAR_DIR", BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
@@ -72,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the container health check on loopback must not meet the host check or the HTTPS redirect.
+    "grapefruit.middleware.LoopbackHealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,8 +164,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")
+MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 STORAGES = {
     # Uploaded receipts are encrypted on disk with the same key ring as the database fields.
     "default": {"BACKEND": "grapefruit.storage.EncryptedFileSystemStorage"},
@@ -225,6 +233,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat touches a heartbeat file on every tick (at least once a minute) for its container health check.
+CELERY_BEAT_SCHEDULER = "grapefruit.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+BEAT_HEARTBEAT_FILE = env_path("BEAT_HEARTBEAT_FILE", VAR_DIR / "beat-heartbeat")
 CELERY_BEAT_SCHEDULE = {
     # Expired LLM cache entries are deleted daily; the task is idempotent.
     "llm-cache-cleanup": {"task": "llm.tasks.llm_cache_cleanup", "schedule": 24 * 60 * 60},
@@ -241,7 +253,7 @@ OCR_ENGINE_TIMEOUT_SECONDS = env.int("OCR_ENGINE_TIMEOUT_SECONDS", default=60)
 OCR_MAX_UPLOAD_BYTES = env.int("OCR_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
 OCR_MAX_PIXELS = env.int("OCR_MAX_PIXELS", default=40_000_000)
 OCR_MAX_PDF_PAGES = env.int("OCR_MAX_PDF_PAGES", default=10)
-EASYOCR_MODEL_DIR = Path(env.str("EASYOCR_MODEL_DIR", default=str(VAR_DIR / "easyocr")))
+EASYOCR_MODEL_DIR = env_path("EASYOCR_MODEL_DIR", VAR_DIR / "easyocr")
 
 # LLM providers: ASI Cloud (OpenAI-compatible) when ASI_API_KEY is set, else the offline rules.
 ASI_API_KEY = env.str("ASI_API_KEY", default="")
@@ -250,7 +262,8 @@ ASI_MODEL = env.str("ASI_MODEL", default="asi1-mini")
 GEMINI_API_KEY = env.str("GEMINI_API_KEY", default="")
 GEMINI_MODEL = env.str("GEMINI_MODEL", default="gemini-2.5-flash")
 GEMINI_BASE_URL = env.str("GEMINI_BASE_URL", default="")
-LLM_PROVIDER = env.str("LLM_PROVIDER", default="openai" if ASI_API_KEY else "offline")
+# Empty (as in .env.example) means "choose for me", like unset.
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="") or ("openai" if ASI_API_KEY else "offline")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
 LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=3)
 LLM_CACHE_ENABLED = env.bool("LLM_CACHE_ENABLED", default=True)

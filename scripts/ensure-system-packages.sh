@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Grapefruit needs when their commands are missing (apt-get, as root only).
 set -euo pipefail
-declare -A command_for=([tesseract-ocr]=tesseract [chromium]=chromium)
+declare -A command_for=([tesseract-ocr]=tesseract [chromium]=chromium [docker-compose]=docker-compose)
 missing=()
 for pkg in "$@"; do
   command -v "${command_for[$pkg]:-$pkg}" >/dev/null 2>&1 || missing+=("$pkg")
@@ -15,4 +15,5 @@ extra=()
 [[ " ${missing[*]} " == *" tesseract-ocr "* ]] && extra+=(tesseract-ocr-eng)
 echo "Installing system packages: ${missing[*]} ${extra[*]}"
 apt-get update -qq
+# --no-install-recommends matters for docker-compose: without it the Docker engine comes too.
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" "${extra[@]}" >/dev/null
