@@ -25,6 +25,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from grapefruit.tests.factories import TEST_PASSWORD, MembershipFactory
+from grapefruit.tests.stack import ProductionStack
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -377,3 +378,30 @@ def llm_server(fake_http_server, settings):
     }
     settings.RATELIMIT_USE_CACHE = "llm-tests"
     return fake_http_server
+
+
+# --- the production stack: gunicorn, Celery worker and beat as the containers run them (grapefruit/tests/stack.py)
+
+
+@pytest.fixture(scope="session")
+def stack_static_root(tmp_path_factory) -> Path:
+    """Static files collected once per run with production settings, as the image build does."""
+    work_dir = tmp_path_factory.mktemp("stack-static")
+    builder = ProductionStack(
+        work_dir=work_dir,
+        database_url=os.environ["DATABASE_URL"],
+        redis_url=os.environ["REDIS_URL"],
+        static_root=work_dir / "static",
+    )
+    builder.collect_static()
+    return builder.static_root
+
+
+@pytest.fixture
+def production_stack(tmp_path, stack_static_root) -> Iterator[ProductionStack]:
+    """A stack on a fresh database `<test database>_stack`, not started yet: the test starts what it needs.
+    Whatever is still running at the end is killed, and the database dropped."""
+    stack = ProductionStack.create(work_dir=tmp_path, static_root=stack_static_root)
+    yield stack
+    stack.kill_all()
+    stack.drop_database()
