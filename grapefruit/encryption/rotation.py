@@ -64,18 +64,19 @@ def encrypted_models() -> list[EncryptedModel]:
     return found
 
 
-def _alias(field: EncryptedFieldMixin) -> str:
+def raw_alias(field: EncryptedFieldMixin) -> str:
+    """The name under which raw_tokens() exposes a field's stored token."""
     return f"_gf_raw_{field.attname}"
 
 
-def _raw(em: EncryptedModel) -> models.QuerySet:
+def raw_tokens(em: EncryptedModel) -> models.QuerySet:
     """The model's rows with each encrypted column also readable as its raw token (no decryption)."""
-    casts = {_alias(field): Cast(field.attname, output_field=models.TextField()) for field in em.fields}
+    casts = {raw_alias(field): Cast(field.attname, output_field=models.TextField()) for field in em.fields}
     return em.manager.annotate(**casts)
 
 
 def _not_prefixed(field: EncryptedFieldMixin, prefix: str) -> models.Q:
-    alias = _alias(field)
+    alias = raw_alias(field)
     return models.Q(**{f"{alias}__isnull": False}) & ~models.Q(**{f"{alias}__startswith": prefix})
 
 
@@ -96,18 +97,18 @@ def field_statuses() -> list[FieldStatus]:
     statuses = []
     for em in encrypted_models():
         for field in em.fields:
-            plaintext = _raw(em).filter(_not_prefixed(field, MAGIC)).count()
-            stale = _raw(em).filter(_not_prefixed(field, primary)).count()
+            plaintext = raw_tokens(em).filter(_not_prefixed(field, MAGIC)).count()
+            stale = raw_tokens(em).filter(_not_prefixed(field, primary)).count()
             statuses.append(FieldStatus(f"{em.label}.{field.name}", stale - plaintext, plaintext))
     return statuses
 
 
 def count_rows_to_rotate(em: EncryptedModel) -> int:
-    return _raw(em).filter(_any(em.fields, _primary_prefix())).count()
+    return raw_tokens(em).filter(_any(em.fields, _primary_prefix())).count()
 
 
 def count_rows_with_plaintext(em: EncryptedModel) -> int:
-    return _raw(em).filter(_any(em.fields, MAGIC)).count()
+    return raw_tokens(em).filter(_any(em.fields, MAGIC)).count()
 
 
 def _decoded(field: EncryptedFieldMixin, raw: str | None, allow_plaintext: bool) -> Any:
@@ -144,10 +145,10 @@ def _rewrite(em: EncryptedModel, rows: list[tuple[Any, ...]], allow_plaintext: b
 
 
 def _locked_batch(em: EncryptedModel, condition: models.Q, after: Any, size: int) -> list[tuple[Any, ...]]:
-    query = _raw(em).filter(condition)
+    query = raw_tokens(em).filter(condition)
     if after is not None:
         query = query.filter(pk__gt=after)
-    columns = [_alias(field) for field in em.fields]
+    columns = [raw_alias(field) for field in em.fields]
     return list(query.order_by("pk").select_for_update().values_list("pk", *columns)[:size])
 
 
