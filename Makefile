@@ -59,7 +59,7 @@ lint: install-dev
 	$(VENV)/bin/hadolint Dockerfile
 
 test: install-dev sysdeps-test services lint
-	$(PY) manage.py check
+	$(PY) manage.py check --settings=grapefruit.settings_test
 	$(PY) -m pytest
 
 # EasyOCR is an optional install (see README); its engine tests run only where it is installed.
