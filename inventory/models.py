@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -18,6 +18,8 @@ NAME_MAX_LENGTH = 200
 # Larger than any pantry holds in any unit (a tonne in grams); bigger numbers are typing mistakes.
 MAX_QUANTITY = Decimal("1000000")
 ITEM_NAME_PURPOSE = "inventory.item.name"
+# Blind index purpose of store names on price rows: whoever compares stores with them uses the same one.
+STORE_PURPOSE = "inventory.price.store"
 
 _quantity_validators = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_QUANTITY)]
 
@@ -93,6 +95,9 @@ class StockEvent(models.Model):
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
+    # A purchase recorded without its receipt (a ticked-off shopping list): the receipt that comes later for the
+    # same trip settles it instead of adding the same goods a second time.
+    awaiting_receipt = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -100,6 +105,12 @@ class StockEvent(models.Model):
             models.CheckConstraint(condition=~models.Q(delta=0), name="inventory_event_delta_not_0"),
             models.CheckConstraint(
                 condition=models.Q(quantity_after__gte=0), name="inventory_event_after_gte_0"
+            ),
+            # One delivery adds stock once, however often it is reported.
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=models.Q(kind="delivery"),
+                name="inventory_event_one_delivery_per_source",
             ),
         ]
         indexes = [models.Index(fields=["item", "at"], name="inventory_event_item_at_idx")]
@@ -126,3 +137,57 @@ class ForecastRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.predicted_runout} (made {self.made_at:%Y-%m-%d})"
+
+
+class PricePaid(models.Model):
+    """What the household paid for an item: one row per receipt line, per unit of the item's own unit.
+
+    Written by whoever knows a price was paid (receipts today), read by the cart and the reorder job. Inventory
+    knows neither: the source is a generic pointer, like a stock event's. The store names where the household
+    shops and is encrypted; its blind index lets the database group prices by store.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="prices_paid")
+    store = EncryptedTextField(blank=True)
+    store_index = BlindIndexField(source="store", purpose=STORE_PURPOSE)
+    paid_on = models.DateField()
+    # In the item's unit: 2 packs of 1 l are quantity 2, pack_size 1, for an item kept in litres.
+    quantity = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    pack_size = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    unit = models.CharField(max_length=8, choices=UNIT_CHOICES)
+    unit_price = models.DecimalField(
+        max_digits=16, decimal_places=6, validators=[MinValueValidator(Decimal(0))]
+    )
+    total_price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    currency = models.CharField(
+        max_length=3, validators=[RegexValidator(r"^[A-Z]{3}$", "Use a code such as USD.")]
+    )
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="inventory_price_unit_price_gte_0"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="inventory_price_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(pack_size__gt=0), name="inventory_price_pack_size_gt_0"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["item", "store_index", "paid_on"], name="inventory_price_item_store_idx"),
+            models.Index(fields=["household", "paid_on"], name="inventory_price_household_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_price} {self.currency}/{self.unit} ({self.paid_on})"

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Q, QuerySet
-from django.db.models.functions import Abs
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Window
+from django.db.models.functions import Abs, RowNumber
 from django.shortcuts import get_object_or_404
 
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from inventory.forecast import is_low_stock
-from inventory.models import ITEM_NAME_PURPOSE, ForecastRecord, Item, StockEvent
+from inventory.models import ITEM_NAME_PURPOSE, ForecastRecord, Item, PricePaid, StockEvent
 
 SORTS = {
     "runout": ("predicted_runout", "id"),
@@ -140,3 +141,70 @@ def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal
     """Stock after each live journal entry since `since`, oldest first, for the chart (one query)."""
     events = item.events.filter(undone_at__isnull=True, at__gte=since).order_by("at", "id")
     return list(events.values_list("at", "quantity_after"))
+
+
+def forecast_errors(*, item_ids: Collection[int]) -> dict[int, Accuracy]:
+    """Per item, how far its settled predictions were off (one query for any number of items)."""
+    rows = (
+        ForecastRecord.objects.filter(item_id__in=item_ids, error_days__isnull=False)
+        .values("item_id")
+        .annotate(resolved=Count("id"), mae=Avg(Abs("error_days")))
+    )
+    return {
+        row["item_id"]: Accuracy(resolved=row["resolved"], mean_abs_error_days=Decimal(row["mae"]))
+        for row in rows
+    }
+
+
+# --- prices paid ---------------------------------------------------------------------------------------------
+
+
+def latest_prices_by_store(*, household_ids: Collection[int], item_ids: Collection[int]) -> list[PricePaid]:
+    """For each item and store, the latest price paid, in one query: the database ranks the rows, so only one row
+    per item and store leaves it, however long the history."""
+    ranked = (
+        PricePaid.objects.filter(household_id__in=household_ids, item_id__in=item_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("item_id"), F("store_index")],
+                order_by=[F("paid_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+    )
+    return list(ranked)
+
+
+def unit_prices_since(
+    *, household: Household, item_ids: Collection[int], since: date
+) -> dict[int, list[Decimal]]:
+    """The unit prices paid for each item since `since`, oldest first (for the price-rise note)."""
+    rows = (
+        PricePaid.objects.filter(household=household, item_id__in=item_ids, paid_on__gte=since)
+        .order_by("paid_on", "id")
+        .values_list("item_id", "unit_price")
+    )
+    prices: dict[int, list[Decimal]] = {}
+    for item_id, unit_price in rows:
+        prices.setdefault(item_id, []).append(unit_price)
+    return prices
+
+
+@dataclass(frozen=True)
+class ShoppingDays:
+    """The distinct days a household paid for something within a period: enough to say how often it shops."""
+
+    days: int
+    first: date
+    last: date
+
+
+def shopping_days(*, household_ids: Collection[int], since: date) -> dict[int, ShoppingDays]:
+    """Per household, how many distinct days it bought something since `since` (one query)."""
+    rows = (
+        PricePaid.objects.filter(household_id__in=household_ids, paid_on__gte=since)
+        .values("household_id")
+        .annotate(days=Count("paid_on", distinct=True), first=Min("paid_on"), last=Max("paid_on"))
+    )
+    return {row["household_id"]: ShoppingDays(row["days"], row["first"], row["last"]) for row in rows}

@@ -17,7 +17,7 @@ from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from inventory import forecast as fc
 from inventory.categories import guess_category
-from inventory.models import ITEM_NAME_PURPOSE, MAX_QUANTITY, ForecastRecord, Item, StockEvent
+from inventory.models import ITEM_NAME_PURPOSE, MAX_QUANTITY, ForecastRecord, Item, PricePaid, StockEvent
 from inventory.units import Unit, UnitError, convert, format_amount, parse_unit, quantize
 
 # Journal kinds as the forecaster sees them: a receipt or a delivery is a purchase.
@@ -30,6 +30,10 @@ _FORECAST_KIND = {
     StockEvent.Kind.SPOIL: fc.EventKind.SPOIL,
 }
 _ADDING_KINDS = (StockEvent.Kind.PURCHASE, StockEvent.Kind.RECEIPT, StockEvent.Kind.DELIVERY)
+# A receipt dated this close to a purchase recorded without one is taken to be that purchase's receipt (a day
+# either way absorbs a trip past midnight and a receipt dated by its date only).
+RECEIPT_MATCH_DAYS = 1
+UNIT_PRICE_PLACES = Decimal("0.000001")
 
 
 class StockError(ValidationError):
@@ -156,19 +160,62 @@ def stock_add(
     source: StockSource | None = None,
     ran_out: bool = False,
     at: datetime | None = None,
-) -> StockEvent:
+    awaiting_receipt: bool = False,
+) -> StockEvent | None:
     """Add bought or delivered stock. `ran_out` says the shelf was empty before this purchase, which settles the
-    open predictions even if nobody logged the last use."""
+    open predictions even if nobody logged the last use.
+
+    `awaiting_receipt` marks a purchase recorded without its receipt. A receipt line for the same item within
+    RECEIPT_MATCH_DAYS of such purchases settles them first and adds only what they did not already count;
+    when they counted it all, nothing is added and None is returned."""
     if kind not in _ADDING_KINDS:
         raise ValueError(f"stock_add takes a purchase, receipt or delivery, not {kind!r}")
+    if awaiting_receipt and kind != StockEvent.Kind.PURCHASE:
+        raise ValueError("only a purchase can wait for its receipt")
     item = _lock(item)
     when = at or timezone.now()
     if ran_out:
         _resolve_forecasts(item, when.date())
     delta = _positive(_in_item_unit(item, amount, unit))
-    event = _apply(item, actor=actor, kind=kind, delta=delta, at=when, source=source)
+    if kind == StockEvent.Kind.RECEIPT:
+        delta = _settle_awaiting_receipt(actor, item, delta, when)
+        if delta <= 0:
+            return None
+    event = _apply(
+        item, actor=actor, kind=kind, delta=delta, at=when, source=source, awaiting_receipt=awaiting_receipt
+    )
     _audit_stock(actor, item, event, "inventory.stock_add")
     return event
+
+
+def _settle_awaiting_receipt(actor: Any, item: Item, amount: Decimal, when: datetime) -> Decimal:
+    """Mark the purchases this receipt line accounts for as settled; return the amount still to add."""
+    window = timedelta(days=RECEIPT_MATCH_DAYS)
+    pending = item.events.filter(
+        kind=StockEvent.Kind.PURCHASE,
+        awaiting_receipt=True,
+        undone_at__isnull=True,
+        at__gte=when - window,
+        at__lte=when + window,
+    ).order_by("at", "id")
+    settled: list[int] = []
+    remaining = amount
+    for event in pending:
+        if remaining <= 0:
+            break
+        settled.append(event.pk)
+        remaining -= event.delta
+    if not settled:
+        return amount
+    StockEvent.objects.filter(pk__in=settled).update(awaiting_receipt=False)
+    audit_record(
+        actor=actor,
+        household=item.household,
+        action="inventory.stock_receipt_settles",
+        target=item,
+        details={"events": settled, "added": str(max(remaining, Decimal(0)))},
+    )
+    return remaining
 
 
 @transaction.atomic
@@ -247,6 +294,7 @@ def _apply(
     delta: Decimal,
     at: datetime | None,
     source: StockSource | None = None,
+    awaiting_receipt: bool = False,
 ) -> StockEvent:
     when = at or timezone.now()
     after = item.quantity + delta
@@ -260,6 +308,7 @@ def _apply(
         at=when,
         source_type=source.type if source else "",
         source_id=source.id if source else "",
+        awaiting_receipt=awaiting_receipt,
     )
     event.full_clean(exclude=["item", "actor"])
     event.save()
@@ -318,6 +367,53 @@ def _check_range(value: Decimal, *, field: str) -> None:
         raise ValidationError({field: "Stock cannot go below zero."})
     if value > MAX_QUANTITY:
         raise ValidationError({field: f"That is more than {format_amount(MAX_QUANTITY)}; check the amount."})
+
+
+# --- prices paid ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def price_paid_record(
+    *,
+    actor: Any,
+    item: Item,
+    total_price: Decimal,
+    quantity: Decimal,
+    unit: str,
+    currency: str,
+    paid_on: date,
+    store: str = "",
+    packs: Decimal = Decimal(1),
+    source: StockSource | None = None,
+) -> PricePaid:
+    """Record what was paid for `quantity` (in `unit`, converted to the item's unit) bought as `packs` packs."""
+    amount = _positive(_in_item_unit(item, quantity, unit))
+    if packs <= 0:
+        raise ValidationError({"packs": "Enter a number of packs greater than zero."})
+    row = PricePaid(
+        household=item.household,
+        item=item,
+        store=" ".join(store.split()),
+        paid_on=paid_on,
+        quantity=amount,
+        pack_size=quantize(amount / packs),
+        unit=item.unit,
+        unit_price=(total_price / amount).quantize(UNIT_PRICE_PLACES),
+        total_price=total_price,
+        currency=currency.strip().upper(),
+        source_type=source.type if source else "",
+        source_id=source.id if source else "",
+    )
+    row.full_clean(exclude=["household", "item", "store_index"])
+    row.save()
+    audit_record(
+        actor=actor,
+        household=item.household,
+        action="inventory.price_paid_record",
+        target=row,
+        details={"item": item.pk, "source": f"{row.source_type}:{row.source_id}" if source else ""},
+    )
+    return row
 
 
 # --- forecasts -----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -129,18 +130,36 @@ def _apply_line(actor: Any, receipt: Receipt, line: ReceiptLine, item_ids: set[i
             line.item, line.action = item, ReceiptLine.Action.ADD_EXISTING
             line.save(update_fields=["item", "action"])
         quantity, unit = matching.fit_to_unit(line.printed_name, line.quantity, line.unit, item.unit)
-        inventory.stock_add(
-            actor=actor,
-            item=item,
-            amount=quantity,
-            unit=unit,
-            kind="receipt",
-            source=inventory.StockSource(type="receipts.receipt", id=str(receipt.pk)),
-        )
+        source = inventory.StockSource(type="receipts.receipt", id=str(receipt.pk))
+        inventory.stock_add(actor=actor, item=item, amount=quantity, unit=unit, kind="receipt", source=source)
+        _record_price(actor, receipt, line, item, quantity, unit, source)
     except (ValidationError, ReceiptError) as error:
         raise ReceiptError(f"Line {line.position} ({line.name}): {_message(error)}") from error
     store_alias_learn(receipt=receipt, line=line)
     return 1
+
+
+def _record_price(
+    actor: Any, receipt: Receipt, line: ReceiptLine, item: Any, quantity: Decimal, unit: str, source: Any
+) -> None:
+    """What was paid, per unit of the item, for the cart and the reorder job (inventory keeps it). A line
+    counted in pieces is that many packs."""
+    from inventory import services as inventory
+
+    if line.total_price is None:
+        return
+    inventory.price_paid_record(
+        actor=actor,
+        item=item,
+        total_price=line.total_price,
+        quantity=quantity,
+        unit=unit,
+        packs=line.quantity if line.unit == "pcs" and line.quantity > 0 else Decimal(1),
+        currency=(receipt.parsed or {}).get("currency") or settings.DEFAULT_CURRENCY,
+        paid_on=receipt.purchase_date or timezone.localdate(),
+        store=receipt.merchant,
+        source=source,
+    )
 
 
 def _new_item(actor: Any, receipt: Receipt, line: ReceiptLine) -> Any:
