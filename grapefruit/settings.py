@@ -240,6 +240,12 @@ BEAT_HEARTBEAT_FILE = env_path("BEAT_HEARTBEAT_FILE", VAR_DIR / "beat-heartbeat"
 CELERY_BEAT_SCHEDULE = {
     # Expired LLM cache entries are deleted daily; the task is idempotent.
     "llm-cache-cleanup": {"task": "llm.tasks.llm_cache_cleanup", "schedule": 24 * 60 * 60},
+    # Scheduled reorders for households with auto-reorder on. Run-outs are forecast in days, so every hour is
+    # plenty; the job claims each household's row, so a slow run overlapping the next orders nothing twice.
+    "orders-reorders": {
+        "task": "orders.tasks.reorders_run",
+        "schedule": env.int("ORDERS_REORDER_INTERVAL_MINUTES", default=60) * 60,
+    },
 }
 
 # OCR
@@ -271,6 +277,18 @@ LLM_CACHE_TTL_DAYS = env.int("LLM_CACHE_TTL_DAYS", default=30)
 LLM_RATE_LIMIT = env.str("LLM_RATE_LIMIT", default="10/15m")
 LLM_MONTHLY_CALL_BUDGET = env.int("LLM_MONTHLY_CALL_BUDGET", default=200)
 LLM_MONTHLY_COST_BUDGET = Decimal(env.str("LLM_MONTHLY_COST_BUDGET", default="5.00"))
+
+# Orders: vendors in the order they are offered (dotted paths, see orders/vendors/__init__.py). The demo vendor
+# is a simulation that delivers by itself after ORDERS_DEMO_DELIVERY_SECONDS.
+ORDER_VENDORS = env.list(
+    "ORDER_VENDORS",
+    default=["orders.vendors.shopping_list.ShoppingListVendor", "orders.vendors.demo.DemoVendor"],
+)
+# Prices are kept in this currency unless a receipt names another; each household can change its own.
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
+ORDERS_DEMO_DELIVERY_SECONDS = env.int("ORDERS_DEMO_DELIVERY_SECONDS", default=60)
+# The server's public address, for links in e-mails (e.g. https://grapefruit.example.org). Empty: paths only.
+SITE_URL = env.str("SITE_URL", default="")
 
 # Logs go to stderr through a filter that scrubs personal data (grapefruit/logging.py).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

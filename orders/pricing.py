@@ -1,144 +1,138 @@
-"""Prices for the cart: the catalog when the household has seen one, else an LLM estimate, labelled as such.
+"""Which price a cart or order line gets, how much to buy, and when a price has risen. Pure: no ORM, no clock.
 
-An estimate is never presented as a known price: `PriceQuote.is_estimate` travels with it and the stored row has
-source "estimate". The llm app knows nothing about prices: the prompt and schema live here, and the llm cache
-answers a repeated question without a call.
+Order of trust: what the household itself paid (the cheapest store seen in the last PRICE_WINDOW_DAYS, else the
+latest price anywhere), then the catalogue, then an LLM estimate, which is always labelled as one.
 """
 
 from __future__ import annotations
 
-import re
+import math
+import statistics
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
-from grapefruit.models import Household
-from inventory.models import Item
-from llm.services import llm_complete
-from llm.types import LLMRequest
-from orders import selectors
-from orders.models import MAX_PRICE, CatalogPrice
-from orders.services import catalog_price_record
-
-# Bump when the prompt or schema changes: cached answers to the old wording stop being served.
-PROMPT_VERSION = "price-2026-11-1"
-# Used until the household has a known price whose currency tells where it shops.
-DEFAULT_CURRENCY = "USD"
-# One press of "Estimate prices" asks about at most this many items (the rate limit usually stops it sooner).
-MAX_ESTIMATES_PER_RUN = 25
+PRICE_WINDOW_DAYS = 90
+# A unit price this much above its recent median gets a note (pack shrinkage shows up the same way, per unit).
+PRICE_RISE_RATIO = Decimal("1.15")
+DEFAULT_SHOPPING_INTERVAL_DAYS = 7
 CENT = Decimal("0.01")
+QUANTITY_PLACES = Decimal("0.001")
 
-ESTIMATE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["amount", "currency"],
-    "additionalProperties": False,
-    "properties": {
-        "amount": {"type": "number", "minimum": 0},
-        "currency": {"type": "string", "maxLength": 3},
-    },
-}
 
-SYSTEM_PROMPT = """\
-You estimate ordinary supermarket shelf prices of groceries and household goods. You are given an item name,
-the unit it is counted in and a currency. Answer with one JSON object only: {"amount": number, "currency":
-ISO 4217 code}, the usual price of one unit of the item in that currency (for "pcs", one piece or pack as it is
-usually sold; a pack size in the name is the pack). Give your best single estimate, never a range."""
+class PriceSource(StrEnum):
+    HISTORY = "history"
+    CATALOG = "catalog"
+    ESTIMATE = "estimate"
+    NONE = ""
 
-_UNUSED = "so it has no price yet."
-_FALLBACK_MESSAGES = {
-    "offline": "No LLM is configured on this server, so prices come only from receipts and what members enter.",
-    "opt_out": "Your household does not send data to an LLM, so prices were not estimated.",
-    "budget": "Your household's monthly LLM budget is used up, so prices were not estimated.",
-    "rate_limit": "Too many LLM requests in a short time, so prices were not estimated. Try again later.",
-}
-_STOP_REASONS = {"offline", "opt_out", "budget", "rate_limit"}
+
+@dataclass(frozen=True)
+class StorePrice:
+    """The latest unit price paid for one item at one store."""
+
+    store: str
+    unit_price: Decimal
+    currency: str
+    paid_on: date
+    pack_size: Decimal
 
 
 @dataclass(frozen=True)
 class PriceQuote:
-    """`amount` is None when there is no price; `source` is a CatalogPrice source, "llm" or ""."""
-
-    amount: Decimal | None
+    unit_price: Decimal | None
     currency: str
-    is_estimate: bool
-    source: str
-    message: str = ""
+    source: PriceSource
+    store: str = ""
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.source == PriceSource.ESTIMATE
+
+    def total(self, quantity: Decimal) -> Decimal | None:
+        return None if self.unit_price is None else (self.unit_price * quantity).quantize(CENT, ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class EstimateRun:
-    recorded: int
-    messages: tuple[str, ...]
+def store_key(store: str) -> str:
+    """Store names compare case- and spacing-blind ("FreshWay  market" is "Freshway Market")."""
+    return " ".join(store.casefold().split())
 
 
-def price_for_item(*, household: Household, actor: Any, item: Item) -> PriceQuote:
-    """The latest known price, else an LLM estimate (outside any transaction: it may wait on a provider)."""
-    return _quote(household=household, actor=actor, item=item)[0]
+def choose_price(
+    *,
+    store_prices: Sequence[StorePrice],
+    catalog: tuple[Decimal, str, bool] | None,
+    today: date,
+    allowed_stores: Collection[str] = (),
+    currency: str,
+) -> PriceQuote:
+    """The price a line is expected to cost per unit. `catalog` is (price, currency, is_estimate) or None;
+    `allowed_stores` (compared by store_key) limits the stores whose prices count, when not empty."""
+    allowed = {store_key(store) for store in allowed_stores}
+    usable = [price for price in store_prices if not allowed or store_key(price.store) in allowed]
+    recent = [price for price in usable if price.paid_on >= today - timedelta(days=PRICE_WINDOW_DAYS)]
+    if recent:
+        best = min(recent, key=lambda price: (price.unit_price, -price.paid_on.toordinal()))
+        return PriceQuote(best.unit_price, best.currency, PriceSource.HISTORY, best.store)
+    if usable:
+        latest = max(usable, key=lambda price: price.paid_on)
+        return PriceQuote(latest.unit_price, latest.currency, PriceSource.HISTORY, latest.store)
+    if catalog is not None:
+        price, catalog_currency, is_estimate = catalog
+        source = PriceSource.ESTIMATE if is_estimate else PriceSource.CATALOG
+        return PriceQuote(price, catalog_currency, source)
+    return PriceQuote(None, currency, PriceSource.NONE)
 
 
-def estimate_missing_prices(*, household: Household, actor: Any, today: date) -> EstimateRun:
-    """Estimate and record a price for each low-stock item that has none; say why any was left without."""
-    recorded, messages = 0, []
-    rows = selectors.cart_rows(household=household, today=today)
-    for item in [row.item for row in rows if row.price is None][:MAX_ESTIMATES_PER_RUN]:
-        quote, reason = _quote(household=household, actor=actor, item=item)
-        if quote.amount is not None and quote.is_estimate:
-            catalog_price_record(
-                actor=actor,
-                household=household,
-                item=item,
-                price=quote.amount,
-                currency=quote.currency,
-                source=CatalogPrice.Source.ESTIMATE,
-            )
-            recorded += 1
-        elif quote.message and quote.message not in messages:
-            messages.append(quote.message)
-        if _stops_the_run(reason):
-            break
-    return EstimateRun(recorded=recorded, messages=tuple(messages))
-
-
-def _stops_the_run(reason: str) -> bool:
-    """A refusal or a provider failure holds for every item alike: asking about the next one would only
-    repeat it (and wait out another timeout). A bad answer about one item says nothing about the next."""
-    return reason in _STOP_REASONS or (reason.startswith("error:") and reason != "error:bad_response")
-
-
-def _quote(*, household: Household, actor: Any, item: Item) -> tuple[PriceQuote, str]:
-    known = selectors.latest_known_price(household=household, item=item)
-    if known is not None:
-        return PriceQuote(known.price, known.currency, False, known.source), "catalog"
-    currency = selectors.household_currency(household=household) or DEFAULT_CURRENCY
-    request = LLMRequest(
-        system=SYSTEM_PROMPT,
-        user=f"Item: {item.name}\nUnit: {item.unit}\nCurrency: {currency}",
-        json_schema=ESTIMATE_SCHEMA,
-        prompt_version=PROMPT_VERSION,
-        max_output_tokens=60,
-        purpose="orders.price_estimate",
-    )
-    outcome = llm_complete(request=request, household=household, actor=actor)
-    if outcome.response is None:
-        return PriceQuote(None, currency, False, "", _fallback_message(outcome.reason, item)), outcome.reason
-    amount, answered_currency = _amount(outcome.response.data["amount"]), outcome.response.data["currency"]
-    if amount is None or not re.fullmatch(r"[A-Z]{3}", answered_currency.strip().upper()):
-        message = f"The LLM's estimate for {item.name} could not be used, {_UNUSED}"
-        return PriceQuote(None, currency, False, "", message), "unusable"
-    return PriceQuote(amount, answered_currency.strip().upper(), True, "llm"), outcome.reason
-
-
-def _amount(value: Any) -> Decimal | None:
-    try:
-        amount = Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
+def last_pack_size(store_prices: Sequence[StorePrice]) -> Decimal | None:
+    """The pack size of the most recent purchase, at whichever store."""
+    if not store_prices:
         return None
-    # Zero is no price at all, and a grocery line above MAX_PRICE is a confused answer.
-    return amount if Decimal(0) < amount <= MAX_PRICE else None
+    return max(store_prices, key=lambda price: price.paid_on).pack_size
 
 
-def _fallback_message(reason: str, item: Item) -> str:
-    if reason.startswith("error:"):
-        return f"The LLM could not estimate a price for {item.name} this time, {_UNUSED}"
-    return _FALLBACK_MESSAGES.get(reason, "")
+def price_rise(unit_prices: Sequence[Decimal]) -> Decimal | None:
+    """The latest unit price over the median of the ones before it (oldest first), when that is at least
+    PRICE_RISE_RATIO; else None. The latest is left out of the median so a single rise is not diluted."""
+    if len(unit_prices) < 2:
+        return None
+    baseline = statistics.median(unit_prices[:-1])
+    if baseline <= 0:
+        return None
+    ratio = unit_prices[-1] / baseline
+    return ratio if ratio >= PRICE_RISE_RATIO else None
+
+
+def suggested_quantity(
+    *,
+    rate_per_day: Decimal | None,
+    in_stock: Decimal,
+    minimum: Decimal | None,
+    days: int,
+    pack_size: Decimal | None,
+    counted_in_pieces: bool,
+) -> Decimal:
+    """Enough to cover the forecast use for `days` (until the next shopping trip) on top of what is in stock,
+    at least back up to the minimum, at least one pack; rounded up to whole packs (or whole pieces)."""
+    need = (rate_per_day or Decimal(0)) * days - in_stock
+    if minimum is not None:
+        need = max(need, minimum - in_stock)
+    step = pack_size if pack_size and pack_size > 0 else (Decimal(1) if counted_in_pieces else None)
+    if step is None:
+        return max(need, Decimal(1)).quantize(QUANTITY_PLACES, ROUND_CEILING)
+    packs = max(math.ceil(need / step), 1)
+    return (step * packs).quantize(QUANTITY_PLACES)
+
+
+def shopping_interval_days(
+    *, preference: int | None, days: int, first: date | None, last: date | None
+) -> int:
+    """The household's own setting, else the average gap between the days it shopped (three such days at
+    least, so one odd week does not decide), else a week."""
+    if preference:
+        return preference
+    if days >= 3 and first is not None and last is not None:
+        return max(1, round((last - first).days / (days - 1)))
+    return DEFAULT_SHOPPING_INTERVAL_DAYS

@@ -7,7 +7,7 @@ from orders.models import CatalogPrice
 
 
 class CatalogPriceFactory(factory.django.DjangoModelFactory):
-    """A bare price row for one item, in the item's household."""
+    """A bare catalogue price for one item, in the item's household."""
 
     class Meta:
         model = CatalogPrice
@@ -17,4 +17,4 @@ class CatalogPriceFactory(factory.django.DjangoModelFactory):
     price = Decimal("2.49")
     currency = "USD"
     vendor = "Freshway Market"
-    source = CatalogPrice.Source.RECEIPT
+    source = CatalogPrice.Source.MANUAL

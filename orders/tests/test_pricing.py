@@ -1,176 +1,100 @@
-"""Prices for the cart: catalog first, else an LLM estimate from a local OpenAI-compatible server."""
+"""The pure rules: which price, how much to buy, when a price rose, which brand."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from conftest import openai_response
-from inventory.tests.factories import ItemFactory
-from llm.models import LLMCallLog
-from orders.models import CatalogPrice
-from orders.pricing import estimate_missing_prices, price_for_item
-from orders.tests.factories import CatalogPriceFactory
+from orders.brands import choose_brand
+from orders.pricing import (
+    PriceSource,
+    StorePrice,
+    choose_price,
+    price_rise,
+    shopping_interval_days,
+    suggested_quantity,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-def _sent_user_prompt(server, index=0):
-    return server.requests[index].json()["messages"][1]["content"]
+TODAY = date(2026, 11, 20)
 
 
-def test_catalog_price_wins_and_nothing_is_sent(llm_server, user, household):
-    item = ItemFactory(household=household, name="Whole milk")
-    CatalogPriceFactory(item=item, price=Decimal("3.48"), source="receipt")
+def _at(store, price, days_ago, pack="1"):
+    return StorePrice(store, Decimal(price), "USD", TODAY - timedelta(days=days_ago), Decimal(pack))
 
-    quote = price_for_item(household=household, actor=user, item=item)
 
-    assert (quote.amount, quote.currency, quote.is_estimate, quote.source) == (
-        Decimal("3.48"),
-        "USD",
-        False,
-        "receipt",
+def test_the_cheapest_store_of_the_last_90_days_wins_over_older_and_catalogue_prices():
+    prices = [_at("Corner", "2.50", 3), _at("Bio Shop", "2.10", 40), _at("Cheapo", "1.00", 120)]
+    quote = choose_price(
+        store_prices=prices, catalog=(Decimal("0.50"), "USD", False), today=TODAY, currency="USD"
     )
-    assert llm_server.requests == []
+    assert (quote.unit_price, quote.store, quote.source) == (Decimal("2.10"), "Bio Shop", PriceSource.HISTORY)
 
 
-def test_latest_known_price_wins_over_a_newer_estimate(llm_server, user, household):
-    item = ItemFactory(household=household)
-    now = timezone.now()
-    CatalogPriceFactory(
-        item=item, price=Decimal("2.00"), source="manual", observed_at=now - timedelta(days=9)
+def test_allowed_stores_limit_the_prices_that_count_by_name_whatever_the_case():
+    prices = [_at("Corner Grocer", "2.50", 3), _at("Bio Shop", "2.10", 40)]
+    quote = choose_price(
+        store_prices=prices, catalog=None, today=TODAY, allowed_stores=["corner  GROCER"], currency="USD"
     )
-    CatalogPriceFactory(
-        item=item, price=Decimal("2.50"), source="receipt", observed_at=now - timedelta(days=3)
-    )
-    CatalogPriceFactory(item=item, price=Decimal("9.99"), source="estimate", observed_at=now)
-
-    quote = price_for_item(household=household, actor=user, item=item)
-
-    assert (quote.amount, quote.is_estimate) == (Decimal("2.50"), False)
+    assert quote.store == "Corner Grocer"
 
 
-def test_without_a_catalog_price_the_llm_estimate_is_labelled(llm_server, user, household):
-    item = ItemFactory(household=household, name="Basmati rice", unit="kg")
-    llm_server.respond(openai_response({"amount": 3.456, "currency": "usd"}))
-
-    quote = price_for_item(household=household, actor=user, item=item)
-
-    assert (quote.amount, quote.currency, quote.is_estimate, quote.source) == (
-        Decimal("3.46"),
-        "USD",
-        True,
-        "llm",
-    )
-    assert _sent_user_prompt(llm_server) == "Item: Basmati rice\nUnit: kg\nCurrency: USD"
-    assert LLMCallLog.objects.get().purpose == "orders.price_estimate"
-
-
-def test_the_estimate_is_asked_in_the_currency_of_the_households_known_prices(llm_server, user, household):
-    CatalogPriceFactory(item=ItemFactory(household=household), currency="EUR")
-    item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_response({"amount": 2.2, "currency": "EUR"}))
-
-    price_for_item(household=household, actor=user, item=item)
-
-    assert _sent_user_prompt(llm_server).endswith("Currency: EUR")
-
-
-def test_the_same_estimate_again_is_answered_from_the_cache(llm_server, user, household):
-    item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
-    first = price_for_item(household=household, actor=user, item=item)
-    second = price_for_item(household=household, actor=user, item=item)
-    assert first == second
-    assert len(llm_server.requests) == 1
+def test_without_recent_prices_the_latest_paid_then_the_catalogue_then_an_estimate():
+    old = [_at("Corner", "2.00", 200), _at("Bio", "1.50", 300)]
+    assert choose_price(store_prices=old, catalog=None, today=TODAY, currency="USD").store == "Corner"
+    catalog = choose_price(store_prices=[], catalog=(Decimal("3"), "EUR", False), today=TODAY, currency="USD")
+    assert (catalog.source, catalog.currency, catalog.is_estimate) == (PriceSource.CATALOG, "EUR", False)
+    estimate = choose_price(store_prices=[], catalog=(Decimal("3"), "USD", True), today=TODAY, currency="USD")
+    assert estimate.is_estimate
+    nothing = choose_price(store_prices=[], catalog=None, today=TODAY, currency="USD")
+    assert (nothing.unit_price, nothing.total(Decimal(2))) == (None, None)
 
 
 @pytest.mark.parametrize(
-    "reply",
+    ("history", "expected"),
     [
-        "about three dollars",
-        {"amount": -1, "currency": "USD"},
-        {"amount": "3.00", "currency": "USD"},
-        {"amount": 3, "currency": "dollars"},
-        {"amount": 3, "currency": "U$D"},
-        {"amount": 0, "currency": "USD"},
-        {"amount": 3, "currency": "USD", "note": "rough"},
+        (["2.00", "2.00", "2.00", "2.30"], Decimal("1.15")),  # exactly 15%: noted
+        (["2.00", "2.00", "2.29"], None),  # 14.5%: not
+        (["2.00", "9.00", "2.00", "2.40"], Decimal("1.2")),  # one odd price does not move the median
+        (["2.40"], None),  # nothing to compare with
     ],
 )
-def test_a_malformed_estimate_gives_no_price_with_a_message(llm_server, user, household, reply):
-    item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_response(reply))
-
-    quote = price_for_item(household=household, actor=user, item=item)
-
-    assert (quote.amount, quote.is_estimate) == (None, False)
-    assert "Butter" in quote.message and "no price yet" in quote.message
+def test_a_price_rise_is_against_the_median_of_the_earlier_prices(history, expected):
+    assert price_rise([Decimal(price) for price in history]) == expected
 
 
-def test_an_opted_out_household_sends_nothing_and_is_told(llm_server, user, household):
-    household.llm_opt_out = True
-    household.save(update_fields=["llm_opt_out"])
-    item = ItemFactory(household=household, name="Butter")
-    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
-
-    quote = price_for_item(household=household, actor=user, item=item)
-
-    assert quote.amount is None
-    assert "does not send data to an LLM" in quote.message
-    assert llm_server.requests == []
-
-
-def test_offline_gives_no_price_and_says_where_prices_come_from(settings, user, household):
-    settings.LLM_PROVIDER = "offline"
-    quote = price_for_item(household=household, actor=user, item=ItemFactory(household=household))
-    assert quote.amount is None
-    assert "No LLM is configured" in quote.message
-
-
-# --- estimating the cart's missing prices --------------------------------------------------------------------
-
-
-def test_estimating_records_labelled_prices_for_low_items_without_one(llm_server, user, household):
-    without = ItemFactory(household=household, name="Butter")
-    priced = ItemFactory(household=household, name="Milk")
-    CatalogPriceFactory(item=priced, price=Decimal("3.48"))
-    ItemFactory(household=household, name="Plenty of rice", quantity=Decimal(5))  # not low
-    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
-
-    run = estimate_missing_prices(household=household, actor=user, today=timezone.localdate())
-
-    assert (run.recorded, run.messages) == (1, ())
-    estimate = CatalogPrice.objects.get(source="estimate")
-    assert (estimate.item, estimate.price, estimate.household) == (without, Decimal("2.20"), household)
-    assert len(llm_server.requests) == 1
-    again = estimate_missing_prices(household=household, actor=user, today=timezone.localdate())
-    assert again.recorded == 0 and len(llm_server.requests) == 1
+@pytest.mark.parametrize(
+    ("rate", "stock", "minimum", "pack", "pieces", "expected"),
+    [
+        ("0.5", "0.5", None, "1", False, "3"),  # 3.5 needed - 0.5 in stock = 3 packs of 1
+        ("0.5", "0.5", None, "2", False, "4"),  # rounded up to whole 2-unit packs
+        ("0.1", "5", None, "1", False, "1"),  # stock covers it, but a line buys at least one pack
+        (None, "0", "6", None, True, "6"),  # no forecast: back up to the minimum, whole pieces
+        ("0.3", "0", None, None, False, "2.1"),  # loose goods without a known pack
+    ],
+)
+def test_the_suggested_quantity(rate, stock, minimum, pack, pieces, expected):
+    quantity = suggested_quantity(
+        rate_per_day=Decimal(rate) if rate else None,
+        in_stock=Decimal(stock),
+        minimum=Decimal(minimum) if minimum else None,
+        days=7,
+        pack_size=Decimal(pack) if pack else None,
+        counted_in_pieces=pieces,
+    )
+    assert quantity == Decimal(expected)
 
 
-def test_estimating_stops_at_the_rate_limit_and_says_so(llm_server, settings, user, household):
-    settings.LLM_RATE_LIMIT = "2/m"
-    for name in ("Butter", "Bread", "Eggs", "Jam"):
-        ItemFactory(household=household, name=name)
-    llm_server.respond(openai_response({"amount": 2.2, "currency": "USD"}))
-
-    run = estimate_missing_prices(household=household, actor=user, today=timezone.localdate())
-
-    assert run.recorded == 2
-    assert len(run.messages) == 1 and "Too many LLM requests" in run.messages[0]
-    assert len(llm_server.requests) == 2
-    assert CatalogPrice.objects.filter(source="estimate").count() == 2
+def test_the_shopping_interval_is_the_preference_else_learned_else_a_week():
+    assert shopping_interval_days(preference=3, days=9, first=TODAY, last=TODAY) == 3
+    assert shopping_interval_days(preference=None, days=4, first=TODAY - timedelta(days=30), last=TODAY) == 10
+    assert shopping_interval_days(preference=None, days=2, first=TODAY - timedelta(days=30), last=TODAY) == 7
 
 
-def test_estimating_for_an_opted_out_household_records_and_sends_nothing(llm_server, user, household):
-    household.llm_opt_out = True
-    household.save(update_fields=["llm_opt_out"])
-    ItemFactory(household=household, name="Butter")
-    ItemFactory(household=household, name="Bread")
-
-    run = estimate_missing_prices(household=household, actor=user, today=timezone.localdate())
-
-    assert run.recorded == 0
-    assert run.messages == ("Your household does not send data to an LLM, so prices were not estimated.",)
-    assert llm_server.requests == []
-    assert not CatalogPrice.objects.exists()
+def test_the_brand_ladder_prefers_then_accepts_and_never_picks_an_avoided_brand():
+    category = [("acceptable", "Store brand"), ("avoid", "Cheapo")]
+    assert choose_brand(item_rules=[], category_rules=category).brand == "Store brand"
+    item = [("acceptable", "B"), ("preferred", "A"), ("avoid", "C")]
+    choice = choose_brand(item_rules=item, category_rules=category)
+    assert (choice.brand, choice.avoid, choice.rank) == ("A", ("C",), "preferred")
+    only_avoid = choose_brand(item_rules=[("avoid", "C"), ("preferred", "c")], category_rules=[])
+    assert (only_avoid.brand, only_avoid.avoid) == ("", ("C",))

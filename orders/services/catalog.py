@@ -1,4 +1,4 @@
-"""Every write to the orders app. Each service is one transaction with its audit record inside."""
+"""The price catalogue: prices typed in by hand and labelled LLM estimates."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from grapefruit.models import Household
 from inventory.models import Item
+from orders import actions
 from orders.models import CatalogPrice
 
 
@@ -46,7 +47,7 @@ def catalog_price_record(
     audit_record(
         actor=actor,
         household=household,
-        action="orders.catalog_price_record",
+        action=actions.CATALOG_PRICE_RECORD,
         target=row,
         details={"item": item.pk, "source": source, "price": str(row.price), "currency": row.currency},
     )

@@ -20,7 +20,7 @@ def test_catalog_price_record_appends_a_price_with_its_audit_record(user, househ
         item=item,
         price=Decimal("3.48"),
         currency="usd",
-        source="receipt",
+        source="manual",
         vendor="  Freshway   Market ",
     )
 
@@ -33,7 +33,7 @@ def test_catalog_price_record_appends_a_price_with_its_audit_record(user, househ
     )
     event = AuditEvent.objects.get(action="orders.catalog_price_record")
     assert (event.actor, event.household, event.target_id) == (user, household, str(row.pk))
-    assert event.details == {"item": item.pk, "source": "receipt", "price": "3.48", "currency": "USD"}
+    assert event.details == {"item": item.pk, "source": "manual", "price": "3.48", "currency": "USD"}
 
 
 def test_catalog_price_record_stores_the_vendor_encrypted(user, household):
