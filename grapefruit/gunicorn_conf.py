@@ -1,10 +1,20 @@
 """Gunicorn settings for production: `gunicorn --config python:grapefruit.gunicorn_conf grapefruit.wsgi`.
 
-Standard library only (gunicorn reads this before Django loads). Sized for a small home server: two worker
-processes by default; set WEB_CONCURRENCY for more.
+Sized for a small home server: two worker processes by default; set WEB_CONCURRENCY for more.
+
+Logging: gunicorn's error and access logs use Django's LOGGING (grapefruit/logging.py), so they share its one
+handler, its redaction filter and its format (JSON lines in production). Reading it loads the settings module
+only, not the apps. The access line leaves out the query string, the referrer and the user agent; the filter
+redacts tokens in the path and masks the client address.
 """
 
 import os
+
+from django.conf import settings
+
+from grapefruit.logging import ACCESS_LOG_FORMAT
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grapefruit.settings")
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -19,3 +29,5 @@ max_requests = 1000
 max_requests_jitter = 100
 accesslog = "-"
 errorlog = "-"
+logconfig_dict = settings.LOGGING
+access_log_format = ACCESS_LOG_FORMAT

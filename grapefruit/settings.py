@@ -16,6 +16,7 @@ import environ
 
 from grapefruit.encryption.keyring import ensure_local_index_key_file, ensure_local_key_file
 from grapefruit.local_secrets import private_file_lines
+from grapefruit.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -246,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.reorders_run",
         "schedule": env.int("ORDERS_REORDER_INTERVAL_MINUTES", default=60) * 60,
     },
+    # Audit events past AUDIT_RETENTION_DAYS are deleted daily; the task is idempotent.
+    "audit-prune": {"task": "audit.tasks.audit_prune_task", "schedule": 24 * 60 * 60},
 }
 
 # OCR
@@ -290,14 +293,11 @@ ORDERS_DEMO_DELIVERY_SECONDS = env.int("ORDERS_DEMO_DELIVERY_SECONDS", default=6
 # The server's public address, for links in e-mails (e.g. https://grapefruit.example.org). Empty: paths only.
 SITE_URL = env.str("SITE_URL", default="")
 
-# Logs go to stderr through a filter that scrubs personal data (grapefruit/logging.py).
+# Audit events are kept this many days, then pruned by the daily beat task.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
+# Logs go to stderr through one handler whose filter scrubs personal data (grapefruit/logging.py): JSON lines in
+# production for a log collector, plain text in the embedded default for a person reading the terminal.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "grapefruit.logging.RedactPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
-    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if EMBEDDED else "json")
+LOGGING = logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")

@@ -16,13 +16,13 @@ from django.conf import settings
 from django.db import transaction
 
 from audit.services import audit_record
+from grapefruit.redaction import redact_receipt_text
 from llm.cache import cache_key, cache_lookup, cache_store
 from llm.errors import LLMError
 from llm.limits import month_usage, rate_limited
 from llm.models import LLMCallLog
 from llm.pricing import estimate_cost
 from llm.providers import get_provider
-from llm.redaction import redact
 from llm.retry import call_with_retries
 from llm.schema import parse_json_reply
 from llm.types import LLMProvider, LLMRequest, LLMResponse
@@ -49,7 +49,7 @@ def llm_complete(*, request: LLMRequest, household: Any = None, actor: Any = Non
         return LLMOutcome(None, "offline")
     if household is not None and household.llm_opt_out:
         return LLMOutcome(None, "opt_out")
-    redacted = redact(request.user)
+    redacted = redact_receipt_text(request.user)
     sent = replace(request, user=redacted.text)
     key = cache_key(sent, model=provider.model)
     cached = _cached_response(key, sent)

@@ -1,6 +1,7 @@
 import pytest
 
-from llm.redaction import redact
+from grapefruit.redaction import redact_log_text, redact_log_value
+from grapefruit.redaction import redact_receipt_text as redact
 
 WALMART = """\
                  Walmart
@@ -156,3 +157,77 @@ def test_prices_dates_discounts_and_item_lines_are_untouched(line):
 def test_item_that_looks_like_a_street_below_the_header_is_kept():
     text = "SHOP\nDATE 01/02/2024\n1059 SQUARE BLACK FRAME\n12.90\n"
     assert "1059 SQUARE BLACK FRAME" in redact(text).text
+
+
+# --- log lines ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "expected"),
+    [
+        ("user alice@example.org signed up", "alice@", "user [EMAIL] signed up"),
+        ("paid with 4111 1111 1111 1111", "4111", "paid with [CARD]"),
+        ("card 5500000000000004 declined", "5500", "card [CARD] declined"),
+        ("call +1 (415) 555-0134 now", "555-0134", "call [PHONE] now"),
+        ("phone 4155550134", "4155550134", "phone [PHONE]"),
+        ("password=hunter2 retry", "hunter2", "password=[REDACTED] retry"),
+        ("{'username': 'bob', 'password': 'x'}", "bob", "{'username': [REDACTED], 'password': [REDACTED]}"),
+        ('{"email": "a@b.co", "q": "oat milk"}', "oat milk", '{"email": [REDACTED], "q": [REDACTED]}'),
+        ("api_key=sk-live-123 ok", "sk-live", "api_key=[REDACTED] ok"),
+        ("using sk-proj-abcdefghijklmnop1234", "abcdefghij", "using [REDACTED]"),
+        ("Authorization: Bearer abc.def", "abc.def", "Authorization: [REDACTED] [REDACTED]"),
+        ("redis://:s3cret@cache:6379/0", "s3cret", "redis://[REDACTED]@cache:6379/0"),
+        ("GET /invite/q3Zr8-Kx1vLm0PbN7sTdW2yHcFj4uGeA9oQiVnR6aE/", "q3Zr8", "GET /invite/[TOKEN]"),
+        ("GET /accounts/reset/MQ/cbn3xk-8e1f0c2b7a9d/ 200", "cbn3xk", "GET /accounts/reset/[TOKEN] 200"),
+        ('"GET /?q=oat+milk&page=2 HTTP/1.1" 200', "oat", '"GET /?[QUERY] HTTP/1.1" 200'),
+        ("session 8f14e45fceea167a5a36dedd4bea2543c9b1", "8f14e45f", "session [TOKEN]"),
+        ("from 192.168.17.201 and 10.0.0.1", "17.201", "from 192.168.x.x and 10.0.x.x"),
+        ("from 2001:db8:85a3::8a2e:370:7334", "7334", "from 2001:db8:85a3:x:x:x:x:x"),
+        ("cashier: Brenda K.", "Brenda", "cashier: [NAME]"),
+        ("Delivery address: 12 Elm Road, Leeds", "Elm", "[ADDRESS]"),
+    ],
+)
+def test_log_text_loses_personal_data_and_secrets(text, gone, expected):
+    cleaned = redact_log_text(text)
+
+    assert cleaned == expected
+    if gone:
+        assert gone not in cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Task receipts.tasks.receipt_parse_task[3b0e47a1-5dda-4e0b-9a57-0c2f1e6d8b11] received",
+        "Receipt task receipts.tasks.receipt_ocr_task failed for receipt 1234",
+        "OCR engine tesseract failed on page 2: timeout after 60 s",
+        "2026-11-29 01:01:48,123 took 12:30:45 and 0.025s; 3 of 120 lines",
+        "Forbidden (CSRF token missing.): /household/",
+        "Booting worker with pid: 4711",
+    ],
+)
+def test_log_text_without_personal_data_is_left_alone(text):
+    assert redact_log_text(text) == text
+
+
+def test_log_values_are_redacted_inside_nested_mappings_and_lists():
+    value = {
+        "request": {"path": "/?search=eggs", "headers": {"Cookie": "sessionid=abc", "Accept": "text/html"}},
+        "members": [{"email": "a@b.co", "id": 3}, "call 604-555-0131"],
+        "pair": ("x@y.org", 7),
+        "count": 2,
+    }
+
+    assert redact_log_value(value) == {
+        "request": {"path": "/?[QUERY]", "headers": {"Cookie": "[REDACTED]", "Accept": "text/html"}},
+        "members": [{"email": "[REDACTED]", "id": 3}, "call [PHONE]"],
+        "pair": ("[EMAIL]", 7),
+        "count": 2,
+    }
+
+
+def test_receipt_text_loses_email_addresses_too():
+    result = redact("Questions? help@corner-shop.example\nMILK 1.29")
+
+    assert result.text == "Questions? [EMAIL]\nMILK 1.29"
+    assert result.counts == {"email": 1}
