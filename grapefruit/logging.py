@@ -102,5 +102,7 @@ def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
             # gunicorn installs its own stream handlers before applying this configuration, which removes them.
             "gunicorn.error": {**propagate_to_root, "level": level},
             "gunicorn.access": {**propagate_to_root, "level": "INFO"},
+            # RapidOCR adds its own unfiltered handler on import unless its logger already has one.
+            "RapidOCR": {"handlers": ["stderr"], "propagate": False, "level": "WARNING"},
         },
     }

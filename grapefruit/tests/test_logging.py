@@ -1,5 +1,6 @@
 """The logging configuration: one filtered handler for every logger, JSON lines in production."""
 
+import importlib
 import io
 import json
 import logging
@@ -73,9 +74,11 @@ def test_json_formatter_writes_one_parseable_object_per_record_with_extra_fields
 
 
 def test_every_handler_of_every_logger_carries_the_redaction_filter():
+    # Libraries that install handlers of their own when imported are imported first.
+    importlib.import_module("rapidocr")
     loggers = [logging.getLogger(), *map(logging.getLogger, list(logging.Logger.manager.loggerDict))]
     handlers = {
-        handler
+        (logger.name, handler)
         for logger in loggers
         for handler in getattr(logger, "handlers", [])
         # pytest's own capture exists only under test; a NullHandler writes nothing.
@@ -83,8 +86,8 @@ def test_every_handler_of_every_logger_carries_the_redaction_filter():
     }
 
     assert handlers, "the configuration installs at least the stderr handler"
-    for handler in handlers:
-        assert any(isinstance(f, RedactPersonalDataFilter) for f in handler.filters), handler
+    for name, handler in handlers:
+        assert any(isinstance(f, RedactPersonalDataFilter) for f in handler.filters), (name, handler)
 
 
 def test_djangos_loggers_and_access_lines_reach_the_filtered_handler(json_log_output):
