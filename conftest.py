@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make beside it are safe.
@@ -359,9 +361,8 @@ def openai_response(content: str | dict[str, Any]) -> FakeResponse:
 
 
 @pytest.fixture
-def llm_server(fake_http_server, settings):
-    """LLM_PROVIDER=openai talking to the fake server: no retries, the response cache on, a generous rate limit
-    counted in a private cache (the shared Redis database outlives test databases, whose ids restart)."""
+def llm_server(fake_http_server, settings, isolated_rate_limits):
+    """LLM_PROVIDER=openai talking to the fake server: no retries, the response cache on, a generous rate limit."""
     settings.LLM_PROVIDER = "openai"
     settings.ASI_API_KEY = "test-key"
     settings.ASI_BASE_URL = f"{fake_http_server.url}/v1"
@@ -369,15 +370,34 @@ def llm_server(fake_http_server, settings):
     settings.LLM_MAX_RETRIES = 0
     settings.LLM_CACHE_ENABLED = True
     settings.LLM_RATE_LIMIT = "100/m"
+    return fake_http_server
+
+
+# --- rate limits ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def isolated_rate_limits(settings):
+    """Rate-limit counters on the test Redis under a key prefix of this test's own: the shared Redis database
+    outlives test databases (whose user ids restart), so counts must not carry over between tests or runs."""
     settings.CACHES = {
         **settings.CACHES,
-        "llm-tests": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        },
+        "rate-limits": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
     }
-    settings.RATELIMIT_USE_CACHE = "llm-tests"
-    return fake_http_server
+    settings.RATELIMIT_USE_CACHE = "rate-limits"
+    return settings
+
+
+@pytest.fixture
+def shipped_rate_limits(isolated_rate_limits, monkeypatch):
+    """Every tier at the rate it ships with, counted on Redis, with django-ratelimit's clock stopped so a
+    15-minute window cannot roll over in the middle of a test."""
+    settings = isolated_rate_limits
+    for name, rate in settings.RATE_LIMIT_DEFAULTS.items():
+        setattr(settings, name, rate)
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
+    return settings
 
 
 # --- the production stack: gunicorn, Celery worker and beat as the containers run them (grapefruit/tests/stack.py)

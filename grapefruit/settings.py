@@ -82,6 +82,7 @@ MIDDLEWARE = [
     # First: the container health check on loopback must not meet the host check or the HTTPS redirect.
     "grapefruit.middleware.LoopbackHealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "grapefruit.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,9 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "grapefruit.middleware.HouseholdMiddleware",
+    "grapefruit.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "grapefruit.urls"
@@ -182,11 +183,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grapefruit@localhost")
 
-# HTTPS hardening applies whenever DEBUG is off; SECURE_SSL_REDIRECT can be turned off behind a TLS proxy that
-# already redirects (set TRUST_PROXY_SSL_HEADER so Django sees the original scheme).
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# HTTPS hardening keys on production mode, not on DEBUG: the embedded default runs with DEBUG off over plain
+# http://127.0.0.1, where secure cookies and a redirect to https would lock the browser out. SECURE_SSL_REDIRECT
+# can be turned off behind a TLS proxy that already redirects (set TRUST_PROXY_SSL_HEADER so Django sees the
+# original scheme); SECURE_COOKIES only for a plain-http test stack.
+if not EMBEDDED:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
@@ -194,13 +196,27 @@ if not DEBUG:
 if env.bool("TRUST_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# htmx sends the CSRF token from the page (base.html's hx-headers), so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Rate limits (django-ratelimit); the 429 page explains the wait.
+# Rate limits (grapefruit/ratelimits.py, counted by django-ratelimit in the default cache), in django-ratelimit's
+# "N/period" syntax; each can be changed in the environment. The tests of the limits use these shipped values.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "grapefruit.views.ratelimited"
-LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="10/m")
-UPLOAD_RATE_LIMIT = env.str("UPLOAD_RATE_LIMIT", default="30/h")
+RATE_LIMIT_DEFAULTS = {
+    "PAGE_RATE_LIMIT": "100/15m",  # any page, per member (per address when signed out)
+    "POLL_RATE_LIMIT": "900/15m",  # htmx status polling, per member: one every second
+    "LOGIN_RATE_LIMIT": "10/15m",  # sign-in attempts (site and admin), per address
+    "SIGNUP_RATE_LIMIT": "5/h",  # new households, per address
+    "PASSWORD_RESET_RATE_LIMIT": "5/h",  # reset e-mails asked for, per address
+    "INVITATION_RATE_LIMIT": "20/h",  # invitation links opened or accepted, per address
+    "UPLOAD_RATE_LIMIT": "30/h",  # receipt uploads, per member
+    "LLM_RATE_LIMIT": "10/15m",  # LLM-backed actions, per member
+}
+vars().update({name: env.str(name, default=rate) for name, rate in RATE_LIMIT_DEFAULTS.items()})
+# Reverse proxies in front that append the client address to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "grapefruit.ratelimits.client_ip"
 
 # Celery: Redis when REDIS_URL is set; otherwise a filesystem broker under var/ served by the embedded worker that
 # `make run` starts next to the web server.
@@ -277,7 +293,6 @@ LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
 LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=3)
 LLM_CACHE_ENABLED = env.bool("LLM_CACHE_ENABLED", default=True)
 LLM_CACHE_TTL_DAYS = env.int("LLM_CACHE_TTL_DAYS", default=30)
-LLM_RATE_LIMIT = env.str("LLM_RATE_LIMIT", default="10/15m")
 LLM_MONTHLY_CALL_BUDGET = env.int("LLM_MONTHLY_CALL_BUDGET", default=200)
 LLM_MONTHLY_COST_BUDGET = Decimal(env.str("LLM_MONTHLY_COST_BUDGET", default="5.00"))
 

@@ -17,6 +17,18 @@ os.environ.setdefault(
 os.environ.setdefault("BLIND_INDEX_KEY", "33" * 32)
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "10")
+# Production mode over plain http: the test client and headless Chromium talk to http://localhost.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+# Ordinary tests and browser journeys sign in and load pages far faster than a person, from one address and with
+# user ids that repeat between runs. The tests of the limits set the shipped rates (RATE_LIMIT_DEFAULTS) on a key
+# prefix of their own (the `shipped_rate_limits` fixture).
+os.environ.setdefault("PAGE_RATE_LIMIT", "100000/15m")
+os.environ.setdefault("POLL_RATE_LIMIT", "100000/15m")
+os.environ.setdefault("LOGIN_RATE_LIMIT", "100000/15m")
+os.environ.setdefault("SIGNUP_RATE_LIMIT", "100000/15m")
+os.environ.setdefault("PASSWORD_RESET_RATE_LIMIT", "100000/15m")
+os.environ.setdefault("INVITATION_RATE_LIMIT", "100000/15m")
 
 from grapefruit.settings import *  # noqa: F403
 from grapefruit.settings import INSTALLED_APPS, VAR_DIR

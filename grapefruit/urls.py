@@ -6,7 +6,7 @@ from grapefruit import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health", views.health_view, name="health"),
-    path("accounts/login/", views.RateLimitedLoginView.as_view(), name="login"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),

@@ -1,4 +1,4 @@
-"""Core pages: sign-up, invitations, household settings, health, and the 429 page."""
+"""Core pages: sign-in, sign-up, invitations, household settings and health."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,16 +8,14 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from grapefruit import health, selectors, services
 from grapefruit.forms import AccountForm, HouseholdSettingsForm, SignupForm
 
 
-@method_decorator(ratelimit(key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST"), name="dispatch")
-class RateLimitedLoginView(LoginView):
+class SignInView(LoginView):
+    # Sign-in attempts are rate limited per address by grapefruit.ratelimits, like every other form.
     redirect_authenticated_user = True
 
 
@@ -117,7 +115,3 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 def health_view(request: HttpRequest) -> JsonResponse:
     report = health.collect()
     return JsonResponse(report, status=200 if report["status"] != "fail" else 503)
-
-
-def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "429.html", status=429)

@@ -201,6 +201,8 @@ class ProductionStack:
             "EMAIL_URL": "consolemail://",
             # Test runs on this machine share the Redis cache (rate-limit counters) and sign in from 127.0.0.1.
             "LOGIN_RATE_LIMIT": "100/m",
+            "PAGE_RATE_LIMIT": "100000/15m",
+            "POLL_RATE_LIMIT": "100000/15m",
             "DJANGO_SETTINGS_MODULE": "grapefruit.settings",
             **self.extra_env,
         }

@@ -22,8 +22,9 @@ PRODUCTION_ENV = {
 
 
 def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    # The test process's own switches (async-unsafe ORM for Playwright, settings module) must not leak in.
-    dropped = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # The test process's own switches (async-unsafe ORM for Playwright, settings module, plain-http hardening
+    # off) must not leak in.
+    dropped = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "SECURE_COOKIES"}
     inherited = {k: v for k, v in os.environ.items() if k not in dropped}
     env = {**inherited, **PRODUCTION_ENV, **env_overrides}
     env = {k: v for k, v in env.items() if v is not None}

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from llm import services
 
 
 @pytest.fixture(autouse=True)
-def isolated_llm_settings(settings, monkeypatch):
-    """Rate-limit counters in a private cache per test (the shared Redis database outlives test databases, whose
-    primary keys restart), and retries without real waiting."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "llm-tests": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        },
-    }
-    settings.RATELIMIT_USE_CACHE = "llm-tests"
+def isolated_llm_settings(isolated_rate_limits, monkeypatch):
+    """Rate-limit counters of the test's own, a generous rate (the shipped one is tested on its own), and
+    retries without real waiting."""
+    settings = isolated_rate_limits
     settings.LLM_CACHE_ENABLED = True
     settings.LLM_MAX_RETRIES = 2
     settings.LLM_TIMEOUT_SECONDS = 5

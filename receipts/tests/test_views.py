@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -81,9 +80,8 @@ def test_upload_with_nothing_chosen_asks_for_a_file_or_text(member_client):
     assert b"Choose at least one file or paste the receipt text." in response.content
 
 
-def test_upload_is_rate_limited(member_client, settings):
-    cache.clear()
-    settings.UPLOAD_RATE_LIMIT = "2/m"
+def test_upload_is_rate_limited(member_client, isolated_rate_limits):
+    isolated_rate_limits.UPLOAD_RATE_LIMIT = "2/m"
     statuses = [
         member_client.post(
             reverse("receipts:upload"), {"text": f"SHOP\nMILK {n}.00\nTOTAL {n}.00"}
@@ -91,7 +89,6 @@ def test_upload_is_rate_limited(member_client, settings):
         for n in range(1, 4)
     ]
     assert statuses == [302, 302, 429]
-    cache.clear()
 
 
 def test_inbox_lists_the_households_receipts_in_a_fixed_number_of_queries(
