@@ -27,6 +27,7 @@ BENCHMARKS: list[list[str]] = [
     ["dashboard_bench.py"],
     ["receipts_bench.py", "--images"],
     ["llm_bench.py"],
+    ["reorders_bench.py"],
 ]
 PARALLEL_OCR: list[list[str]] = [
     ["ocr_bench.py", "--engines", "tesseract", "easyocr", "--cpu", "0"],

@@ -171,6 +171,9 @@ class PricePaid(models.Model):
     )
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
+    # The latest price of this item at this store (by date, then by id). Kept by price_paid_record so the cart
+    # and the reorder job read one row per item and store, however long the history grows.
+    is_latest = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,6 +185,11 @@ class PricePaid(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="inventory_price_quantity_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(pack_size__gt=0), name="inventory_price_pack_size_gt_0"
+            ),
+            models.UniqueConstraint(
+                fields=["item", "store_index"],
+                condition=models.Q(is_latest=True),
+                name="inventory_price_one_latest_per_store",
             ),
         ]
         indexes = [

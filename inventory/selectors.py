@@ -6,10 +6,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Window
-from django.db.models.functions import Abs, RowNumber
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, TextField
+from django.db.models.functions import Abs, Cast
 from django.shortcuts import get_object_or_404
 
 from grapefruit.encryption import blind_index
@@ -143,7 +144,7 @@ def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal
     return list(events.values_list("at", "quantity_after"))
 
 
-def forecast_errors(*, item_ids: Collection[int]) -> dict[int, Accuracy]:
+def forecast_errors(*, item_ids: Collection[int] | QuerySet) -> dict[int, Accuracy]:
     """Per item, how far its settled predictions were off (one query for any number of items)."""
     rows = (
         ForecastRecord.objects.filter(item_id__in=item_ids, error_days__isnull=False)
@@ -159,21 +160,45 @@ def forecast_errors(*, item_ids: Collection[int]) -> dict[int, Accuracy]:
 # --- prices paid ---------------------------------------------------------------------------------------------
 
 
-def latest_prices_by_store(*, household_ids: Collection[int], item_ids: Collection[int]) -> list[PricePaid]:
-    """For each item and store, the latest price paid, in one query: the database ranks the rows, so only one row
-    per item and store leaves it, however long the history."""
-    ranked = (
-        PricePaid.objects.filter(household_id__in=household_ids, item_id__in=item_ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("item_id"), F("store_index")],
-                order_by=[F("paid_on").desc(), F("id").desc()],
-            )
+class LatestPrice(NamedTuple):
+    item_id: int
+    store: str
+    unit_price: Decimal
+    currency: str
+    paid_on: date
+    pack_size: Decimal
+
+
+def latest_prices_by_store(
+    *, household_ids: Collection[int] | QuerySet, item_ids: Collection[int] | QuerySet
+) -> list[LatestPrice]:
+    """For each item and store, the latest price paid (one row each, kept marked by price_paid_record).
+
+    A store's name is the same on every row of a household with its blind index, so each name is decrypted once
+    per household and store rather than once per row (the reorder job reads tens of thousands of rows)."""
+    rows = (
+        PricePaid.objects.filter(household_id__in=household_ids, item_id__in=item_ids, is_latest=True)
+        .annotate(store_token=Cast("store", TextField()))
+        .values_list(
+            "item_id",
+            "household_id",
+            "store_index",
+            "store_token",
+            "unit_price",
+            "currency",
+            "paid_on",
+            "pack_size",
         )
-        .filter(rank=1)
     )
-    return list(ranked)
+    field = PricePaid._meta.get_field("store")
+    names: dict[tuple[int, str | None], str] = {}
+    prices = []
+    for item_id, household_id, index, token, unit_price, currency, paid_on, pack_size in rows:
+        key = (household_id, index)
+        if key not in names:
+            names[key] = field.decrypt_value(token)
+        prices.append(LatestPrice(item_id, names[key], unit_price, currency, paid_on, pack_size))
+    return prices
 
 
 def unit_prices_since(
@@ -200,7 +225,7 @@ class ShoppingDays:
     last: date
 
 
-def shopping_days(*, household_ids: Collection[int], since: date) -> dict[int, ShoppingDays]:
+def shopping_days(*, household_ids: Collection[int] | QuerySet, since: date) -> dict[int, ShoppingDays]:
     """Per household, how many distinct days it bought something since `since` (one query)."""
     rows = (
         PricePaid.objects.filter(household_id__in=household_ids, paid_on__gte=since)

@@ -17,7 +17,15 @@ from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from inventory import forecast as fc
 from inventory.categories import guess_category
-from inventory.models import ITEM_NAME_PURPOSE, MAX_QUANTITY, ForecastRecord, Item, PricePaid, StockEvent
+from inventory.models import (
+    ITEM_NAME_PURPOSE,
+    MAX_QUANTITY,
+    STORE_PURPOSE,
+    ForecastRecord,
+    Item,
+    PricePaid,
+    StockEvent,
+)
 from inventory.units import Unit, UnitError, convert, format_amount, parse_unit, quantize
 
 # Journal kinds as the forecaster sees them: a receipt or a delivery is a purchase.
@@ -387,6 +395,7 @@ def price_paid_record(
     source: StockSource | None = None,
 ) -> PricePaid:
     """Record what was paid for `quantity` (in `unit`, converted to the item's unit) bought as `packs` packs."""
+    item = _lock(item)  # one writer per item at a time keeps a single latest price per store
     amount = _positive(_in_item_unit(item, quantity, unit))
     if packs <= 0:
         raise ValidationError({"packs": "Enter a number of packs greater than zero."})
@@ -405,6 +414,14 @@ def price_paid_record(
         source_id=source.id if source else "",
     )
     row.full_clean(exclude=["household", "item", "store_index"])
+    latest = PricePaid.objects.filter(
+        item=item, store_index=blind_index(row.store, purpose=STORE_PURPOSE), is_latest=True
+    ).first()
+    # A receipt applied late (an older purchase) adds to the history without replacing the latest price.
+    row.is_latest = latest is None or row.paid_on >= latest.paid_on
+    if row.is_latest and latest is not None:
+        latest.is_latest = False
+        latest.save(update_fields=["is_latest"])
     row.save()
     audit_record(
         actor=actor,

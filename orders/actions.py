@@ -13,7 +13,7 @@ CART_UPDATE = "cart.update"
 CART_REMOVE = "cart.remove"
 CART_TICK = "cart.tick"
 CART_BOUGHT = "cart.bought"
-ORDER_CREATE = "order.create"
+ORDER_CREATE = "order.create"  # from the job, details list each item it decided to order
 ORDER_SUBMIT = "order.submit"
 ORDER_APPROVE = "order.approve"
 ORDER_PLACE = "order.place"
@@ -23,7 +23,6 @@ ORDER_CANCEL = "order.cancel"
 PREFERENCES_UPDATE = "order_preferences.update"
 BRAND_RULE_ADD = "brand_rule.add"
 BRAND_RULE_DELETE = "brand_rule.delete"
-REORDER_ORDER = "reorder.order"  # the job ordered an item
 REORDER_SKIP = "reorder.skip"  # the job looked at an item and did not order it; details say why
 REORDER_BUDGET_STOP = "reorder.budget_stop"  # the job stopped at the household's monthly budget
 

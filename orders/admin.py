@@ -20,7 +20,14 @@ class CatalogPriceAdmin(admin.ModelAdmin):
 
 @admin.register(Preferences)
 class PreferencesAdmin(admin.ModelAdmin):
-    list_display = ("household", "auto_reorder", "cover_days", "approval_required", "monthly_budget", "currency")
+    list_display = (
+        "household",
+        "auto_reorder",
+        "cover_days",
+        "approval_required",
+        "monthly_budget",
+        "currency",
+    )
     list_filter = ("auto_reorder", "approval_required")
     list_select_related = ("household",)
     raw_id_fields = ("household",)
@@ -44,7 +51,16 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("id", "household", "status", "origin", "vendor", "expected_total", "currency", "created_at")
+    list_display = (
+        "id",
+        "household",
+        "status",
+        "origin",
+        "vendor",
+        "expected_total",
+        "currency",
+        "created_at",
+    )
     list_filter = ("status", "origin", "vendor")
     list_select_related = ("household",)
     inlines = [OrderLineInline]

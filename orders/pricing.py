@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Protocol
 
 PRICE_WINDOW_DAYS = 90
 # A unit price this much above its recent median gets a note (pack shrinkage shows up the same way, per unit).
@@ -29,15 +30,19 @@ class PriceSource(StrEnum):
     NONE = ""
 
 
-@dataclass(frozen=True)
-class StorePrice:
-    """The latest unit price paid for one item at one store."""
+class StorePrice(Protocol):
+    """The latest unit price paid for one item at one store (inventory's selectors return these)."""
 
-    store: str
-    unit_price: Decimal
-    currency: str
-    paid_on: date
-    pack_size: Decimal
+    @property
+    def store(self) -> str: ...
+    @property
+    def unit_price(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def paid_on(self) -> date: ...
+    @property
+    def pack_size(self) -> Decimal: ...
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from grapefruit.bulk import insert_rows, reserve_ids
 from grapefruit.models import Household, Membership, User
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
@@ -27,7 +28,7 @@ from orders.models import BrandRule, Preferences
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "grapefruit-demo"  # noqa: S105 - a published demo login, printed on purpose
 HISTORY_DAYS = 42
-BULK_HISTORY_DAYS = 120
+BULK_HISTORY_DAYS = 60
 STORES = ("Corner Grocer", "Freshway Market", "Bio Shop")
 CENT = Decimal("0.01")
 
@@ -45,18 +46,18 @@ class Product:
 PRODUCTS: tuple[Product, ...] = tuple(
     Product(name, unit, Decimal(pack), Decimal(use), category, Decimal(price))
     for name, unit, pack, use, category, price in (
-        ("Whole milk", "l", "2", "0.5", "dairy", "2.38"),
+        ("Whole milk", "l", "4", "0.5", "dairy", "4.49"),
         ("Eggs", "pcs", "12", "1", "dairy", "4.10"),
         ("Coffee beans", "g", "1000", "40", "beverages", "12.90"),
         ("Fusilli pasta", "g", "1000", "60", "pantry", "1.79"),
-        ("Bananas", "pcs", "7", "1", "produce", "1.20"),
+        ("Bananas", "pcs", "12", "1", "produce", "2.10"),
         ("Olive oil", "ml", "750", "15", "pantry", "8.49"),
         ("Dish soap", "ml", "500", "10", "household", "2.99"),
         ("Rolled oats", "g", "1000", "80", "pantry", "2.49"),
-        ("Greek yogurt", "g", "500", "70", "dairy", "2.89"),
+        ("Greek yogurt", "g", "1000", "70", "dairy", "5.49"),
         ("Basmati rice", "g", "2000", "90", "pantry", "4.99"),
         ("Butter", "g", "250", "20", "dairy", "3.19"),
-        ("Apples", "pcs", "6", "1", "produce", "3.49"),
+        ("Apples", "pcs", "12", "1", "produce", "6.49"),
     )
 )
 
@@ -127,6 +128,19 @@ def _price_on(product: Product, purchase: int) -> Decimal:
 
 # --- many households in bulk -----------------------------------------------------------------------------------
 
+_ITEM_FIELDS = (
+    "id", "household_id", "name", "category", "unit", "quantity", "location", "best_before", "minimum", "usual_use",
+    "rate_per_day", "predicted_runout", "forecast_reason", "created_at", "updated_at",
+)  # fmt: skip
+_EVENT_FIELDS = (
+    "item_id", "kind", "delta", "quantity_after", "actor_id", "at", "source_type", "source_id", "undone_at",
+    "awaiting_receipt",
+)  # fmt: skip
+_PRICE_FIELDS = (
+    "household_id", "item_id", "store", "paid_on", "quantity", "pack_size", "unit", "unit_price", "total_price",
+    "currency", "source_type", "source_id", "created_at", "is_latest",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class BulkResult:
@@ -136,136 +150,132 @@ class BulkResult:
     prices: int
 
 
-@dataclass
-class _Rows:
-    events: list[StockEvent]
-    prices: list[PricePaid]
-
-
 def bulk_households_create(
     *, households: int, items: int, seed: int = 1, today: date | None = None
 ) -> BulkResult:
     """`households` households of `items` items each, with BULK_HISTORY_DAYS of purchases at two stores per
-    household (prices included) and the forecast each history implies. About half have auto-reorder on, some
-    with a monthly budget; the members' password is unusable (these are not logins)."""
+    household (each with its receipt price) and the forecast each history implies. About half have auto-reorder
+    on, some with a monthly budget. The members' password is unusable: these are not logins.
+
+    Rows go in through grapefruit.bulk (COPY on PostgreSQL), encrypted names and stores included: bulk_create's
+    per-row cost would take minutes for the million rows of 10,000 households."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    batch = secrets.token_hex(3)  # usernames stay unique when the command runs again
+    now = timezone.now()
     with transaction.atomic():
-        created = Household.objects.bulk_create(
-            [Household(name=f"Seeded household {batch}-{n}") for n in range(households)], batch_size=5000
-        )
-        _members(created, batch)
-        _preferences(created, rng)
-        all_items = _items(created, items, rng, today)
-        rows = _history(all_items, rng, today)
-        StockEvent.objects.bulk_create(rows.events, batch_size=5000)
-        PricePaid.objects.bulk_create(rows.prices, batch_size=5000)
-    return BulkResult(len(created), len(all_items), len(rows.events), len(rows.prices))
+        household_ids = reserve_ids(Household, households)
+        _households(household_ids, now)
+        _preferences(household_ids, rng, now)
+        item_ids = iter(reserve_ids(Item, households * items))
+        item_rows: list[tuple[object, ...]] = []
+        event_rows: list[tuple[object, ...]] = []
+        price_rows: list[list[object]] = []
+        for household_id in household_ids:
+            stores = rng.sample(STORES, 2)
+            for (name, product), item_id in zip(_pick(rng, items), item_ids, strict=False):
+                use = (product.use_per_day * Decimal(rng.uniform(0.6, 1.4))).quantize(Decimal("0.001"))
+                item_rows.append(_item_row(item_id, household_id, name, product, use, rng, today, now))
+                _history(item_id, household_id, product, use, stores, rng, today, event_rows, price_rows)
+        item_count = insert_rows(Item, _ITEM_FIELDS, item_rows)
+        events = insert_rows(StockEvent, _EVENT_FIELDS, event_rows)
+        prices = insert_rows(PricePaid, _PRICE_FIELDS, price_rows)
+    return BulkResult(len(household_ids), item_count, events, prices)
 
 
-def _members(households: list[Household], batch: str) -> None:
+def _households(household_ids: list[int], now: datetime) -> None:
+    batch = secrets.token_hex(3)  # usernames stay unique when the command runs again
     unusable = make_password(None)
-    users = User.objects.bulk_create(
-        [
-            User(username=f"seed-{batch}-{n}", email=f"seed-{batch}-{n}@example.invalid", password=unusable)
-            for n in range(len(households))
-        ],
-        batch_size=5000,
+    insert_rows(
+        Household,
+        ("id", "name", "low_stock_days", "llm_opt_out", "created_at"),
+        (
+            (household_id, f"Seeded household {batch}-{n}", 3, False, now)
+            for n, household_id in enumerate(household_ids)
+        ),
     )
-    Membership.objects.bulk_create(
-        [
-            Membership(user=user, household=household, role=Membership.Role.OWNER)
-            for user, household in zip(users, households, strict=True)
-        ],
-        batch_size=5000,
-    )
-
-
-def _preferences(households: list[Household], rng: random.Random) -> None:
-    Preferences.objects.bulk_create(
-        [
-            Preferences(
-                household=household,
-                auto_reorder=number % 2 == 0,
-                cover_days=rng.choice((3, 5, 7)),
-                approval_required=rng.random() < 0.8,
-                monthly_budget=Decimal(rng.choice((60, 120, 250))) if rng.random() < 0.3 else None,
-            )
-            for number, household in enumerate(households)
-        ],
-        batch_size=5000,
+    user_ids = reserve_ids(User, len(household_ids))
+    insert_rows(
+        User,
+        ("id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
+         "is_active", "date_joined"),
+        ((user_id, unusable, None, False, f"seed-{batch}-{n}", "", "", f"seed-{batch}-{n}@example.invalid", False,
+          True, now) for n, user_id in enumerate(user_ids)),
+    )  # fmt: skip
+    insert_rows(
+        Membership,
+        ("user_id", "household_id", "role", "joined_at"),
+        (
+            (user_id, household_id, Membership.Role.OWNER, now)
+            for user_id, household_id in zip(user_ids, household_ids, strict=True)
+        ),
     )
 
 
-@dataclass(frozen=True)
-class _Seeded:
-    item: Item
-    product: Product
-    use_per_day: Decimal
-    stores: tuple[str, str]
+def _preferences(household_ids: list[int], rng: random.Random, now: datetime) -> None:
+    insert_rows(
+        Preferences,
+        ("household_id", "auto_reorder", "cover_days", "approval_required", "monthly_budget", "currency",
+         "shopping_interval_days", "allowed_vendors", "allowed_stores", "updated_at"),
+        ((household_id, number % 2 == 0, rng.choice((3, 5, 7)), rng.random() < 0.8,
+          Decimal(rng.choice((60, 120, 250))) if rng.random() < 0.3 else None, "USD", None, [], [], now)
+         for number, household_id in enumerate(household_ids)),
+    )  # fmt: skip
 
 
-def _items(households: list[Household], per_household: int, rng: random.Random, today: date) -> list[_Seeded]:
-    seeded = []
-    for household in households:
-        stores = tuple(rng.sample(STORES, 2))
-        picks = rng.sample(PRODUCTS, len(PRODUCTS))
-        for number in range(per_household):
-            product = picks[number % len(picks)]
-            use = (product.use_per_day * Decimal(rng.uniform(0.6, 1.4))).quantize(Decimal("0.001"))
-            left = Decimal(rng.uniform(0, float(product.pack))).quantize(Decimal("0.001"))
-            runout = today + timedelta(days=int(left / use)) if use > 0 else None
-            item = Item(
-                household=household,
-                name=product.name if number < len(picks) else f"{product.name} {number // len(picks) + 1}",
-                unit=product.unit,
-                category=product.category,
-                quantity=left,
-                rate_per_day=use,
-                predicted_runout=runout,
-                forecast_reason=f"about {use.normalize()} {product.unit}/day, judging by purchases",
-            )
-            seeded.append(_Seeded(item, product, use, stores))  # type: ignore[arg-type]
-    Item.objects.bulk_create([entry.item for entry in seeded], batch_size=5000)
-    return seeded
+def _pick(rng: random.Random, count: int) -> list[tuple[str, Product]]:
+    """`count` products in a random order, with their item names; past the catalogue's length, the same products
+    again under numbered names (names are unique within a household)."""
+    picks = rng.sample(PRODUCTS, len(PRODUCTS))
+    chosen = []
+    for number in range(count):
+        product, round_ = picks[number % len(picks)], number // len(picks)
+        chosen.append((product.name if round_ == 0 else f"{product.name} {round_ + 1}", product))
+    return chosen
 
 
-def _history(seeded: list[_Seeded], rng: random.Random, today: date) -> _Rows:
-    """A purchase (with its receipt price) each time a pack would have run out over the history."""
-    rows = _Rows(events=[], prices=[])
+def _item_row(
+    item_id: int,
+    household_id: int,
+    name: str,
+    product: Product,
+    use: Decimal,
+    rng: random.Random,
+    today: date,
+    now: datetime,
+) -> tuple[object, ...]:
+    left = Decimal(rng.uniform(0, float(product.pack))).quantize(Decimal("0.001"))
+    runout = today + timedelta(days=int(left / use))
+    reason = f"about {use.normalize()} {product.unit}/day, judging by purchases"
+    return (item_id, household_id, name, product.category, product.unit, left, "", None, None, Decimal(1),
+            use, runout, reason, now, now)  # fmt: skip
+
+
+def _history(
+    item_id: int,
+    household_id: int,
+    product: Product,
+    use: Decimal,
+    stores: list[str],
+    rng: random.Random,
+    today: date,
+    events: list[tuple[object, ...]],
+    prices: list[list[object]],
+) -> None:
+    """A purchase with its receipt price each time a pack would have run out over the history."""
     start = today - timedelta(days=BULK_HISTORY_DAYS)
-    for entry in seeded:
-        days_per_pack = max(2, int(entry.product.pack / entry.use_per_day))
-        day = rng.randint(0, days_per_pack)
-        while day < BULK_HISTORY_DAYS:
-            paid_on = start + timedelta(days=day)
-            at = timezone.make_aware(datetime.combine(paid_on, datetime.min.time())) + timedelta(hours=17)
-            store = entry.stores[rng.random() < 0.3]
-            total = (entry.product.pack_price * Decimal(rng.uniform(0.9, 1.15))).quantize(CENT, ROUND_HALF_UP)
-            # Bought when the shelf was empty: the journal reads as the receipts of a household that logs no uses.
-            rows.events.append(
-                StockEvent(
-                    item=entry.item,
-                    kind="receipt",
-                    delta=entry.product.pack,
-                    quantity_after=entry.product.pack,
-                    at=at,
-                )
-            )
-            rows.prices.append(
-                PricePaid(
-                    household_id=entry.item.household_id,
-                    item=entry.item,
-                    store=store,
-                    paid_on=paid_on,
-                    quantity=entry.product.pack,
-                    pack_size=entry.product.pack,
-                    unit=entry.product.unit,
-                    unit_price=(total / entry.product.pack).quantize(Decimal("0.000001")),
-                    total_price=total,
-                    currency="USD",
-                )
-            )
-            day += days_per_pack
-    return rows
+    days_per_pack = max(2, int(product.pack / use))
+    day = rng.randint(0, days_per_pack)
+    latest: dict[str, list[object]] = {}
+    while day < BULK_HISTORY_DAYS:
+        paid_on = start + timedelta(days=day)
+        at = datetime(paid_on.year, paid_on.month, paid_on.day, 17, tzinfo=UTC)
+        total = (product.pack_price * Decimal(rng.uniform(0.9, 1.15))).quantize(CENT, ROUND_HALF_UP)
+        # Bought when the shelf was empty: the journal reads as the receipts of a household that logs no uses.
+        events.append((item_id, "receipt", product.pack, product.pack, None, at, "", "", None, False))
+        store = stores[rng.random() < 0.3]
+        latest[store] = [household_id, item_id, store, paid_on, product.pack, product.pack, product.unit,
+                         (total / product.pack).quantize(Decimal("0.000001")), total, "USD", "", "", at, False]  # fmt: skip
+        prices.append(latest[store])
+        day += days_per_pack
+    for row in latest.values():
+        row[-1] = True  # the last purchase at each store is its latest price

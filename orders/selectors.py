@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from grapefruit.models import Household
 from inventory import selectors as inventory_selectors
-from inventory.models import Item, PricePaid
+from inventory.models import Item
 from orders import pricing
 from orders.brands import BrandChoice, choose_brand
 from orders.models import BrandRule, CartLine, CatalogPrice, Order, OrderLine, Preferences
@@ -38,10 +38,6 @@ class ItemPricing:
     store_prices: tuple[pricing.StorePrice, ...]  # the latest price at each store, cheapest first
     rise: Decimal | None
     pack_size: Decimal | None
-
-
-def store_price(row: PricePaid) -> pricing.StorePrice:
-    return pricing.StorePrice(row.store, row.unit_price, row.currency, row.paid_on, row.pack_size)
 
 
 def catalog_latest(
@@ -74,7 +70,7 @@ def item_pricing(
     item_ids = [item.pk for item in items]
     by_item: dict[int, list[pricing.StorePrice]] = {}
     for row in inventory_selectors.latest_prices_by_store(household_ids=[household.pk], item_ids=item_ids):
-        by_item.setdefault(row.item_id, []).append(store_price(row))
+        by_item.setdefault(row.item_id, []).append(row)
     catalog = catalog_latest(household_ids=[household.pk], item_ids=item_ids)
     since = today - timedelta(days=pricing.PRICE_WINDOW_DAYS)
     recent = inventory_selectors.unit_prices_since(household=household, item_ids=item_ids, since=since)
@@ -94,7 +90,7 @@ def item_pricing(
 
 
 def brand_rules(
-    *, household_ids: Collection[int]
+    *, household_ids: Collection[int] | QuerySet
 ) -> tuple[dict[int, list[tuple[str, str]]], dict[tuple[int, str], list[tuple[str, str]]]]:
     """The ladders of the given households: per item id, and per (household id, category)."""
     per_item: dict[int, list[tuple[str, str]]] = {}
@@ -310,7 +306,7 @@ def vendor_order(*, order: Order, lines: Iterable[OrderLine]) -> VendorOrder:
     )
 
 
-def month_spent(*, household_ids: Collection[int], today: date) -> dict[int, Decimal]:
+def month_spent(*, household_ids: Collection[int] | QuerySet, today: date) -> dict[int, Decimal]:
     """Per household, the expected total of this month's orders that were not cancelled."""
     start = today.replace(day=1)
     rows = (

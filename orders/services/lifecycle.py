@@ -38,8 +38,11 @@ def preferences_claim(household: Household) -> Preferences:
     return Preferences.objects.select_for_update().get(household=household)
 
 
-def allowed_vendors(preferences: Preferences) -> dict[str, Vendor]:
-    vendors = configured_vendors()
+def allowed_vendors(
+    preferences: Preferences, configured: dict[str, Vendor] | None = None
+) -> dict[str, Vendor]:
+    """The configured vendors the household allows (`configured` saves loading them again in a loop)."""
+    vendors = configured if configured is not None else configured_vendors()
     if preferences.allowed_vendors:
         vendors = {key: vendor for key, vendor in vendors.items() if key in preferences.allowed_vendors}
     return vendors

@@ -19,10 +19,11 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import AuditEntry, audit_record_many
+from grapefruit.bulk import insert_rows, reserve_ids
 from inventory import forecast
 from inventory import selectors as inventory_selectors
 from inventory.models import Item
@@ -31,7 +32,11 @@ from orders.actions import SkipReason
 from orders.brands import choose_brand
 from orders.models import CartLine, Order, OrderLine, Preferences
 from orders.services.lifecycle import PLACE_TASK, allowed_vendors
+from orders.vendors import configured_vendors
 
+_ITEM_LABEL = Item._meta.label
+_ORDER_LABEL = Order._meta.label
+_PREFERENCES_LABEL = Preferences._meta.label
 _ITEM_FIELDS = (
     "id",
     "household_id",
@@ -76,13 +81,26 @@ class ReorderResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    item_id: int
+    quantity: Decimal
+    unit: str
+    brand: str
+    avoid_brands: tuple[str, ...]
+    store: str
+    unit_price: Decimal | None
+    price: Decimal
+    price_source: str
+
+
 @dataclass
 class _Plan:
     """What the job decided for one household."""
 
     preferences: Preferences
     vendor: str
-    lines: list[OrderLine] = field(default_factory=list)
+    lines: list[_Line] = field(default_factory=list)
     skips: list[tuple[int, str]] = field(default_factory=list)
     budget_skipped: int = 0
 
@@ -115,22 +133,26 @@ def _claim_households() -> dict[int, Preferences]:
 
 
 def _plan(claimed: dict[int, Preferences], today: date) -> dict[int, _Plan]:
-    due = _due_items(claimed, today)
-    household_ids = list(claimed)
-    item_ids = [item.id for item in due]
+    # The candidates as a subquery: thousands of ids as query parameters cost more than the queries themselves.
+    candidates = _candidates(claimed, today)
+    due = _due_items(claimed, today, candidates)
+    # Households with auto-reorder on, as a subquery: a superset of the claimed ones, filtered in Python.
+    household_ids = Preferences.objects.filter(auto_reorder=True).values("household_id")
+    item_ids = candidates.values("id")
     taken = set(
         OrderLine.objects.filter(is_open=True, item_id__in=item_ids).values_list("item_id", flat=True)
     ) | set(CartLine.objects.filter(item_id__in=item_ids).values_list("item_id", flat=True))
     store_prices: dict[int, list[pricing.StorePrice]] = {}
     for row in inventory_selectors.latest_prices_by_store(household_ids=household_ids, item_ids=item_ids):
-        store_prices.setdefault(row.item_id, []).append(selectors.store_price(row))
+        store_prices.setdefault(row.item_id, []).append(row)
     catalog = selectors.catalog_latest(household_ids=household_ids, item_ids=item_ids)
     since = today - timedelta(days=pricing.PRICE_WINDOW_DAYS)
     shopping = inventory_selectors.shopping_days(household_ids=household_ids, since=since)
     per_item_rules, per_category_rules = selectors.brand_rules(household_ids=household_ids)
     spent = selectors.month_spent(household_ids=household_ids, today=today)
+    vendors = configured_vendors()
     plans = {
-        household_id: _Plan(preferences, next(iter(allowed_vendors(preferences)), ""))
+        household_id: _Plan(preferences, next(iter(allowed_vendors(preferences, vendors)), ""))
         for household_id, preferences in claimed.items()
     }
     budget_left = {
@@ -182,16 +204,16 @@ def _plan(claimed: dict[int, Preferences], today: date) -> dict[int, _Plan]:
             category_rules=per_category_rules.get((item.household_id, item.category), []),
         )
         plan.lines.append(
-            OrderLine(
-                item_id=item.id,
-                quantity=quantity,
-                unit=item.unit,
-                brand=brand.brand,
-                avoid_brands=list(brand.avoid),
-                store=quote.store,
-                expected_unit_price=quote.unit_price,
-                expected_price=price,
-                price_source=quote.source.value,
+            _Line(
+                item.id,
+                quantity,
+                item.unit,
+                brand.brand,
+                brand.avoid,
+                quote.store,
+                quote.unit_price,
+                price,
+                quote.source.value,
             )
         )
     return plans
@@ -209,25 +231,29 @@ def _skip_reason(
     return None
 
 
-def _due_items(claimed: dict[int, Preferences], today: date) -> list[Candidate]:
-    """Items of the claimed households that may run out within their days of cover, most urgent first.
-
-    SQL narrows to items that are out, below their minimum, or predicted to run out within the widest window
-    any caution could bring into the cover; the cautious estimate is then made per item."""
+def _candidates(claimed: dict[int, Preferences], today: date) -> QuerySet[Item]:
+    """Items of households with auto-reorder on that are out, below their minimum, or predicted to run out within
+    the widest window any caution could bring into the cover. A superset of the claimed households' items (the
+    rows a concurrent run holds are filtered out in Python), so it can be a subquery without parameters."""
     widest = 2 * max(preferences.cover_days for preferences in claimed.values()) + forecast.MAX_CAUTION_DAYS
-    rows = (
-        Item.objects.filter(household_id__in=list(claimed))
-        .filter(
+    return Item.objects.filter(
+        Q(household__order_preferences__auto_reorder=True)
+        & (
             Q(quantity__lte=0)
             | Q(minimum__isnull=False, quantity__lt=F("minimum"))
             | Q(predicted_runout__isnull=False, predicted_runout__lte=today + timedelta(days=widest))
         )
-        .values_list(*_ITEM_FIELDS)
     )
-    candidates = [Candidate(*row) for row in rows]
-    errors = inventory_selectors.forecast_errors(item_ids=[c.id for c in candidates if c.predicted_runout])
+
+
+def _due_items(claimed: dict[int, Preferences], today: date, candidates: QuerySet[Item]) -> list[Candidate]:
+    """The candidates that may run out within their household's days of cover, most urgent first, judged by
+    the cautious run-out."""
+    errors = inventory_selectors.forecast_errors(item_ids=candidates.values("id"))
     due: list[tuple[date, int, Candidate]] = []
-    for item in candidates:
+    for item in (Candidate(*row) for row in candidates.values_list(*_ITEM_FIELDS)):
+        if item.household_id not in claimed:
+            continue
         cover_until = today + timedelta(days=claimed[item.household_id].cover_days)
         runout = _cautious_runout(item, today, errors.get(item.id))
         below_minimum = item.minimum is not None and item.quantity < item.minimum
@@ -250,78 +276,115 @@ def _cautious_runout(item: Candidate, today: date, accuracy: Any) -> date | None
 # --- writing ---------------------------------------------------------------------------------------------------
 
 
-def _save(plans: dict[int, _Plan], result: ReorderResult) -> dict[int, Order]:
-    """Orders and their lines in bulk, and every decision in the audit log."""
+_ORDER_FIELDS = (
+    "id", "household_id", "status", "origin", "vendor", "currency", "expected_total", "created_by_id",
+    "approved_by_id", "vendor_order_id", "tracking_number", "created_at", "submitted_at", "approved_at",
+    "placed_at", "delivered_at", "cancelled_at",
+)  # fmt: skip
+_LINE_FIELDS = (
+    "order_id", "item_id", "quantity", "unit", "brand", "avoid_brands", "store", "expected_unit_price",
+    "expected_price", "price_source", "is_open",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _NewOrder:
+    id: int
+    household_id: int
+    status: str
+    expected_total: Decimal
+    currency: str
+    lines: int
+
+
+def _save(plans: dict[int, _Plan], result: ReorderResult) -> dict[int, _NewOrder]:
+    """Orders and their lines in two COPYs, and every decision in the audit log (thousands of rows: the ORM's
+    per-row cost would dominate the job)."""
     now = timezone.now()
-    with_lines = {household_id: plan for household_id, plan in plans.items() if plan.lines}
+    with_lines = [(household_id, plan) for household_id, plan in plans.items() if plan.lines]
+    ids = reserve_ids(Order, len(with_lines))
     orders = {
-        household_id: Order(
-            household_id=household_id,
-            status=Order.Status.PENDING_APPROVAL
-            if plan.preferences.approval_required
-            else Order.Status.DRAFT,
-            origin=Order.Origin.REORDER,
-            vendor=plan.vendor,
-            currency=plan.preferences.currency,
-            expected_total=sum((line.expected_price or Decimal(0) for line in plan.lines), Decimal(0)),
-            created_at=now,
-            submitted_at=now if plan.preferences.approval_required else None,
+        household_id: _NewOrder(
+            order_id,
+            household_id,
+            Order.Status.PENDING_APPROVAL if plan.preferences.approval_required else Order.Status.DRAFT,
+            sum((line.price for line in plan.lines), Decimal(0)),
+            plan.preferences.currency,
+            len(plan.lines),
         )
-        for household_id, plan in with_lines.items()
+        for order_id, (household_id, plan) in zip(ids, with_lines, strict=True)
     }
-    Order.objects.bulk_create(orders.values(), batch_size=2000)
-    lines = []
-    for household_id, plan in with_lines.items():
-        for line in plan.lines:
-            line.order = orders[household_id]
-            lines.append(line)
-    OrderLine.objects.bulk_create(lines, batch_size=5000)
+    insert_rows(
+        Order,
+        _ORDER_FIELDS,
+        (
+            (order.id, order.household_id, order.status, Order.Origin.REORDER, plans[order.household_id].vendor,
+             order.currency, order.expected_total, None, None, "", "", now,
+             now if order.status == Order.Status.PENDING_APPROVAL else None, None, None, None, None)
+            for order in orders.values()
+        ),
+    )  # fmt: skip
+    insert_rows(
+        OrderLine,
+        _LINE_FIELDS,
+        (
+            (orders[household_id].id, line.item_id, line.quantity, line.unit, line.brand, list(line.avoid_brands),
+             line.store, line.unit_price, line.price, line.price_source, True)
+            for household_id, plan in with_lines
+            for line in plan.lines
+        ),
+    )  # fmt: skip
     audit_record_many(_decisions(plans, orders, result))
-    result.orders, result.lines = len(orders), len(lines)
+    result.orders = len(orders)
+    result.lines = sum(order.lines for order in orders.values())
     return orders
 
 
-def _decisions(plans: dict[int, _Plan], orders: dict[int, Order], result: ReorderResult) -> list[AuditEntry]:
+def _decisions(
+    plans: dict[int, _Plan], orders: dict[int, _NewOrder], result: ReorderResult
+) -> list[AuditEntry]:
     entries = []
     for household_id, plan in plans.items():
         order = orders.get(household_id)
         if order is not None:
-            details = {"origin": order.origin, "vendor": order.vendor, "lines": len(plan.lines)}
+            # The decision to order each item is recorded with the order it went into: one event, every item.
+            details = {
+                "origin": Order.Origin.REORDER.value,
+                "vendor": plan.vendor,
+                "lines": order.lines,
+                "total": str(order.expected_total),
+                "items": {str(line.item_id): [str(line.quantity), line.price_source] for line in plan.lines},
+            }
             entries.append(
-                AuditEntry(
-                    household_id, actions.ORDER_CREATE, order, {**details, "total": str(order.expected_total)}
-                )
-            )
-        for line in plan.lines:
-            entries.append(
-                AuditEntry(
-                    household_id,
-                    actions.REORDER_ORDER,
-                    Item(pk=line.item_id),
-                    {
-                        "order": line.order.pk,
-                        "quantity": str(line.quantity),
-                        "price_source": line.price_source,
-                    },
-                )
+                AuditEntry(household_id, actions.ORDER_CREATE, _ORDER_LABEL, str(order.id), details)
             )
         for item_id, reason in plan.skips:
             entries.append(
-                AuditEntry(household_id, actions.REORDER_SKIP, Item(pk=item_id), {"reason": str(reason)})
+                AuditEntry(
+                    household_id, actions.REORDER_SKIP, _ITEM_LABEL, str(item_id), {"reason": str(reason)}
+                )
             )
             result.skipped[str(reason)] += 1
         if plan.budget_skipped:
             budget = {"budget": str(plan.preferences.monthly_budget), "skipped": plan.budget_skipped}
-            entries.append(AuditEntry(household_id, actions.REORDER_BUDGET_STOP, plan.preferences, budget))
+            entries.append(
+                AuditEntry(
+                    household_id,
+                    actions.REORDER_BUDGET_STOP,
+                    _PREFERENCES_LABEL,
+                    str(plan.preferences.pk),
+                    budget,
+                )
+            )
     return entries
 
 
 def _follow_ups(
-    plans: dict[int, _Plan], orders: dict[int, Order]
+    plans: dict[int, _Plan], orders: dict[int, _NewOrder]
 ) -> tuple[list[notifications.ApprovalRequest], list[notifications.BudgetStop], list[int]]:
     approvals = [
         notifications.ApprovalRequest(
-            household_id, order.pk, len(plans[household_id].lines), order.expected_total, order.currency
+            household_id, order.id, order.lines, order.expected_total, order.currency
         )
         for household_id, order in orders.items()
         if order.status == Order.Status.PENDING_APPROVAL
@@ -336,7 +399,7 @@ def _follow_ups(
         for household_id, plan in plans.items()
         if plan.budget_skipped
     ]
-    to_place = [order.pk for order in orders.values() if order.status == Order.Status.DRAFT]
+    to_place = [order.id for order in orders.values() if order.status == Order.Status.DRAFT]
     return approvals, budget_stops, to_place
 
 

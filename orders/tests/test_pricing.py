@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from inventory.selectors import LatestPrice
 from orders.brands import choose_brand
 from orders.pricing import (
     PriceSource,
-    StorePrice,
     choose_price,
     price_rise,
     shopping_interval_days,
@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 20)
 
 
 def _at(store, price, days_ago, pack="1"):
-    return StorePrice(store, Decimal(price), "USD", TODAY - timedelta(days=days_ago), Decimal(pack))
+    return LatestPrice(1, store, Decimal(price), "USD", TODAY - timedelta(days=days_ago), Decimal(pack))
 
 
 def test_the_cheapest_store_of_the_last_90_days_wins_over_older_and_catalogue_prices():

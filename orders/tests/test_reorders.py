@@ -67,7 +67,8 @@ def test_due_items_are_ordered_for_approval_with_one_email_per_order(
     assert line.quantity == Decimal(3)
     assert (result.orders, result.lines, result.emails) == (1, 1, 1)
     assert len(mail.outbox) == 1 and len(mail.outbox[0].to) == 2
-    assert AuditEvent.objects.filter(action="reorder.order", target_id=str(milk.pk)).exists()
+    decision = AuditEvent.objects.get(action="order.create", target_id=str(order.pk))
+    assert decision.details["items"] == {str(milk.pk): ["3.000", "history"]}
 
 
 def test_running_twice_creates_nothing_twice(household):
