@@ -10,6 +10,7 @@ from django import forms
 from inventory.categories import Category
 from inventory.models import MAX_QUANTITY, Item
 from orders.models import BrandRule, Preferences
+from orders.services.preferences import PREFERENCE_FIELDS
 from orders.vendors import configured_vendors
 
 
@@ -55,16 +56,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = Preferences
-        fields = (
-            "auto_reorder",
-            "cover_days",
-            "approval_required",
-            "monthly_budget",
-            "currency",
-            "shopping_interval_days",
-            "allowed_vendors",
-            "allowed_stores",
-        )
+        fields = PREFERENCE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
