@@ -12,6 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from llm.errors import LLMError
+from ocr.service import recognize_document
+from receipts import llm_parsing
 from receipts.parsing import ParsedReceipt, parse_receipt_text
 
 logger = logging.getLogger(__name__)
@@ -28,8 +31,6 @@ def understand_file(path: Path, *, use_llm: bool = True) -> ParsedReceipt:
     data = path.read_bytes()
     if path.suffix.lower() in TEXT_SUFFIXES:
         return understand_text(data.decode("utf-8", errors="replace"), use_llm=use_llm)
-    from ocr.service import recognize_document
-
     document = recognize_document(data, filename=path.name)
     return understand_text(document.text, use_llm=use_llm)
 
@@ -41,14 +42,8 @@ def understand_text(
     offline = parse_receipt_text(text)
     if not use_llm:
         return offline
-    try:
-        from receipts import llm_parsing
-    except ImportError:
-        return offline
     if not llm_parsing.is_enabled():
         return offline
-    from llm.errors import LLMError
-
     try:
         return llm_parsing.refine_with_llm(text, offline, household=household, actor=actor)
     except LLMError as error:

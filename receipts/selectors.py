@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from inventory.models import Item
 from receipts.matching import Candidate
 from receipts.models import Receipt, ReceiptLine
 
@@ -27,8 +28,6 @@ def receipt_lines(*, receipt: Receipt) -> QuerySet[ReceiptLine]:
 
 
 def household_items(*, household: Any) -> QuerySet[Any]:
-    from inventory.models import Item
-
     return Item.objects.filter(household=household)
 
 

@@ -16,12 +16,11 @@ from receipts.models import (
     ReceiptLine,
     StoreAlias,
 )
+from receipts.selectors import item_candidates
 
 
 def receipt_match(*, receipt: Receipt) -> None:
     """Suggest an action and item for every line a member has not chosen by hand."""
-    from receipts.selectors import item_candidates
-
     candidates = item_candidates(household=receipt.household)
     aliases = _aliases(receipt)
     for line in receipt.lines.exclude(match_source=ReceiptLine.Source.MANUAL):

@@ -14,8 +14,11 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from grapefruit.encryption import blind_index
+from inventory import services as inventory
+from inventory.models import ITEM_NAME_PURPOSE, Item
 from receipts import matching
 from receipts.models import Receipt, ReceiptLine
+from receipts.selectors import household_items
 from receipts.services.ingest import ReceiptError
 from receipts.services.memory import store_alias_learn
 
@@ -83,8 +86,6 @@ def _lock_for_review(receipt: Receipt) -> Receipt:
 
 
 def _household_item_ids(receipt: Receipt) -> set[int]:
-    from receipts.selectors import household_items
-
     return set(household_items(household=receipt.household).values_list("pk", flat=True))
 
 
@@ -113,8 +114,6 @@ def receipt_apply(*, actor: Any, receipt: Receipt, allow_duplicate: bool = False
 
 
 def _apply_line(actor: Any, receipt: Receipt, line: ReceiptLine, item_ids: set[int]) -> int:
-    from inventory import services as inventory
-
     if line.action == ReceiptLine.Action.IGNORE:
         store_alias_learn(receipt=receipt, line=line)
         return 0
@@ -164,9 +163,6 @@ def _record_price(
 
 def _new_item(actor: Any, receipt: Receipt, line: ReceiptLine) -> Any:
     """Create the line's new item, or reuse the one of that name (made earlier on this receipt, or meanwhile)."""
-    from inventory import services as inventory
-    from inventory.models import ITEM_NAME_PURPOSE, Item
-
     name = " ".join((line.new_item_name or line.name).split())
     existing = Item.objects.filter(
         household=receipt.household,
