@@ -18,7 +18,7 @@ from llm.providers import remote_provider_configured
 from llm.services import llm_complete
 from llm.types import LLMRequest
 from receipts.parsing import CENT, ONE, ZERO, ParsedLine, ParsedReceipt
-from receipts.reconcile import LINE_ARITHMETIC, reconcile
+from receipts.parsing.reconcile import LINE_ARITHMETIC, reconcile
 
 # Bump when a prompt or schema below changes: cached answers to the old wording stop being served.
 PROMPT_VERSION = "receipt-2026-11-1"

@@ -3,7 +3,7 @@
 The parser is a set of general layout rules, not per-shop templates: a line that ends in an amount is an item,
 a discount, a fee or a non-item; quantity and weight lines attach to the item whose amount they explain (above
 or below it); a negative line that repeats an item voids it. The arithmetic is checked afterwards by
-`receipts.reconcile`, which flags disagreements instead of rejecting the receipt.
+`receipts.parsing.reconcile`, which flags disagreements instead of rejecting the receipt.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from receipts.parsing.items import parse_items
 from receipts.parsing.lines import split_line, split_merged_items
 from receipts.parsing.money import CENT, ONE, ZERO, to_decimal
 from receipts.parsing.noise import clean_line
+from receipts.parsing.reconcile import reconcile
 from receipts.parsing.result import ParsedLine, ParsedReceipt
 from receipts.parsing.totals import find_total
 
@@ -45,8 +46,6 @@ __all__ = [
 
 def parse_receipt_text(text: str) -> ParsedReceipt:
     """Parse receipt text (clean or OCR output) into a ParsedReceipt, with reconciliation warnings."""
-    from receipts import reconcile  # reconcile imports this package's dataclasses
-
     lines = [clean_line(raw) for raw in text.splitlines()]
     head = parse_header(lines)
     ends = [i for i in (head.items_end, head.total_index) if i is not None]
@@ -66,4 +65,4 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
         adjustments=head.adjustments,
         payments=head.payments,
     )
-    return reconcile.reconcile(receipt)
+    return reconcile(receipt)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from receipts.parsing.lines import _HEADING_RE
-from receipts.parsing.money import _MONEY, _TRAILING_AMOUNT_RE, _amount_of, _has_words
+from receipts.parsing.lines import HEADING_RE
+from receipts.parsing.money import MONEY, TRAILING_AMOUNT_RE, amount_of, has_words
 from receipts.parsing.totals import (
-    _find_adjustments,
-    _find_payments,
-    _find_subtotal,
-    _find_tax,
+    find_adjustments,
+    find_payments,
+    find_subtotal,
+    find_tax,
     find_total,
 )
 
@@ -41,7 +41,7 @@ _ITEMS_END_RE = re.compile(
     re.IGNORECASE,
 )
 # A subtotal run into the line before it by OCR: 'Items in Transaction:16 SUBTOTAL 37.28'.
-_MERGED_TOTAL_RE = re.compile(rf"\b(?:sub\s*-?\s*total|balance due|amount due)\W*[$£€]?\s*{_MONEY}\s*$", re.I)
+_MERGED_TOTAL_RE = re.compile(rf"\b(?:sub\s*-?\s*total|balance due|amount due)\W*[$£€]?\s*{MONEY}\s*$", re.I)
 
 
 def parse_header(lines: list[str]) -> Header:
@@ -59,13 +59,13 @@ def parse_header(lines: list[str]) -> Header:
         date=when,
         time=at,
         currency=currency,
-        subtotal=_find_subtotal(lines),
-        tax=_find_tax(lines, items_end, total_index),
+        subtotal=find_subtotal(lines),
+        tax=find_tax(lines, items_end, total_index),
         total=total,
-        payments=_find_payments(lines, total_index),
+        payments=find_payments(lines, total_index),
         items_end=items_end,
         total_index=total_index,
-        adjustments=_find_adjustments(lines, total_index),
+        adjustments=find_adjustments(lines, total_index),
     )
 
 
@@ -214,11 +214,11 @@ def find_merchant(lines: list[str]) -> tuple[str | None, str | None]:
     while top and not top[0]:
         top.pop(0)
     for i, line in enumerate(top[:8]):
-        if _COMPANY_RE.search(line) and not _REGISTRATION_RE.search(_tidy_company(line)) and _has_words(line):
+        if _COMPANY_RE.search(line) and not _REGISTRATION_RE.search(_tidy_company(line)) and has_words(line):
             first, last = _company_span(top, i)
             return _tidy_company(" ".join(top[first : last + 1])), _address_after(top, last + 1)
     for i, line in enumerate(top[:6]):
-        if _has_words(line) and not _HEADER_NOISE_RE.search(line):
+        if has_words(line) and not _HEADER_NOISE_RE.search(line):
             last = i + 1 if line.endswith("&") and i + 1 < len(top) else i
             return " ".join(top[i : last + 1]), _address_after(top, last + 1)
     return None, None
@@ -259,7 +259,7 @@ def _address_after(top: list[str], start: int) -> str | None:
     parts: list[str] = []
     after_postcode = False
     for line in top[start : start + 10]:
-        if not line or _TRAILING_AMOUNT_RE.search(line) or _HEADING_RE.match(line):
+        if not line or TRAILING_AMOUNT_RE.search(line) or HEADING_RE.match(line):
             if parts:
                 break
             continue
@@ -297,6 +297,6 @@ def _before_address(line: str) -> bool:
 def _ends_address(line: str) -> bool:
     if _ADDRESS_STOP_RE.search(line) or _REGISTRATION_RE.search(line):
         return True
-    if _amount_of(line) is not None and not re.search(r"[A-Za-z]{3}", line):
+    if amount_of(line) is not None and not re.search(r"[A-Za-z]{3}", line):
         return True
     return bool(_date_in(line, month_first=False) or _TIME_RE.search(line))

@@ -7,25 +7,25 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from receipts.parsing.lines import (
-    _FEE_RE,
-    _HEADING_RE,
-    _INFO_RE,
-    _PRODUCT_BAG_RE,
-    _RETURN_MARK_RE,
-    _SKIP_LINE_RE,
-    _SKIP_SECTION_RE,
-    _SOLD_BY_RE,
-    _VOID_RE,
-    _clean_name,
-    _is_name_residue,
-    _Line,
-    _name_overlap,
-    _Qty,
-    _similar,
+    FEE_RE,
+    HEADING_RE,
+    INFO_RE,
+    PRODUCT_BAG_RE,
+    RETURN_MARK_RE,
+    SKIP_LINE_RE,
+    SKIP_SECTION_RE,
+    SOLD_BY_RE,
+    VOID_RE,
+    Line,
+    Qty,
+    clean_name,
+    is_name_residue,
+    name_overlap,
+    similar,
     split_line,
     split_merged_items,
 )
-from receipts.parsing.money import _TRAILING_AMOUNT_RE, CENT, ONE, ZERO, _has_words
+from receipts.parsing.money import CENT, ONE, TRAILING_AMOUNT_RE, ZERO, has_words
 from receipts.parsing.result import ParsedLine
 
 
@@ -39,11 +39,11 @@ class _Item:
     discount: Decimal = ZERO
     is_return: bool = False
 
-    def fits(self, qty: _Qty) -> bool:
+    def fits(self, qty: Qty) -> bool:
         """Whether a quantity line explains this item's amount (so it belongs to it)."""
         return self.quantity is None and qty.matches(self.amount)
 
-    def take(self, qty: _Qty) -> None:
+    def take(self, qty: Qty) -> None:
         self.quantity, self.unit_price = qty.quantity, qty.unit_price
         if qty.unit != "each" or self.unit not in {"bunch", "dozen"}:
             self.unit = qty.unit
@@ -71,7 +71,7 @@ class _Item:
 class _State:
     items: list[_Item] = field(default_factory=list)
     pending_name: str | None = None
-    pending_qty: _Qty | None = None
+    pending_qty: Qty | None = None
     returning: bool = False
     voiding: bool = False
     skipping: bool = False
@@ -82,7 +82,7 @@ class _State:
 def parse_items(lines: list[str], end: int) -> tuple[list[ParsedLine], list[tuple[str, Decimal]]]:
     """The purchased lines, and the non-item charges among them (deposits, bag fees, deposit refunds)."""
     state = _State()
-    start = next((i for i, line in enumerate(lines[:end]) if _TRAILING_AMOUNT_RE.search(line)), end)
+    start = next((i for i, line in enumerate(lines[:end]) if TRAILING_AMOUNT_RE.search(line)), end)
     if 0 < start < end and lines[start - 1].strip():
         start -= 1  # the first item's name may sit on the line above its amount
     for line in lines[start:end]:
@@ -96,10 +96,10 @@ def _consume(state: _State, line: str) -> None:
     if not line.strip():
         state.skipping = False
         return
-    if _SKIP_SECTION_RE.match(line):
+    if SKIP_SECTION_RE.match(line):
         state.skipping = True
         return
-    if state.skipping or _SKIP_LINE_RE.search(line):
+    if state.skipping or SKIP_LINE_RE.search(line):
         return
     parsed = split_line(line)
     if parsed.amount is None:
@@ -110,17 +110,17 @@ def _consume(state: _State, line: str) -> None:
         _consume_positive(state, parsed)
 
 
-def _consume_text(state: _State, parsed: _Line) -> None:
-    if parsed.qty is not None and not _has_words(parsed.name):
+def _consume_text(state: _State, parsed: Line) -> None:
+    if parsed.qty is not None and not has_words(parsed.name):
         _place_qty(state, parsed.qty)
         return
-    if _VOID_RE.search(parsed.raw):
+    if VOID_RE.search(parsed.raw):
         state.voiding = True
         return
-    if _RETURN_MARK_RE.match(parsed.raw):
+    if RETURN_MARK_RE.match(parsed.raw):
         state.returning = True
         return
-    if _has_words(parsed.name) and not _HEADING_RE.match(parsed.name):
+    if has_words(parsed.name) and not HEADING_RE.match(parsed.name):
         state.pending_name = parsed.name
         if parsed.qty is not None:
             state.pending_qty = parsed.qty
@@ -129,7 +129,7 @@ def _consume_text(state: _State, parsed: _Line) -> None:
     state.last_was_item = False
 
 
-def _place_qty(state: _State, qty: _Qty) -> None:
+def _place_qty(state: _State, qty: Qty) -> None:
     """Quantity lines sit under their item on most receipts and above it on some (Kroger, Metro)."""
     last = state.items[-1] if state.items else None
     if last is not None and state.last_was_item and last.fits(qty):
@@ -138,7 +138,7 @@ def _place_qty(state: _State, qty: _Qty) -> None:
         state.pending_qty = qty
 
 
-def _consume_negative(state: _State, parsed: _Line) -> None:
+def _consume_negative(state: _State, parsed: Line) -> None:
     assert parsed.amount is not None
     voided = _find_voided(state, parsed)
     if voided is not None:
@@ -146,45 +146,45 @@ def _consume_negative(state: _State, parsed: _Line) -> None:
         state.voiding = False
         state.last_was_item = False
         return
-    if _FEE_RE.search(parsed.name) and not state.returning:
-        state.charges.append((_clean_name(parsed.name), -parsed.amount))
+    if FEE_RE.search(parsed.name) and not state.returning:
+        state.charges.append((clean_name(parsed.name), -parsed.amount))
         state.last_was_item = False
         return
-    if state.returning or _RETURN_MARK_RE.match(parsed.name):
-        name = _RETURN_MARK_RE.sub("", parsed.name).strip() or state.pending_name or ""
-        if _is_name_residue(name) and state.pending_name:
+    if state.returning or RETURN_MARK_RE.match(parsed.name):
+        name = RETURN_MARK_RE.sub("", parsed.name).strip() or state.pending_name or ""
+        if is_name_residue(name) and state.pending_name:
             name = state.pending_name
-        if _has_words(name):
+        if has_words(name):
             _add_item(state, parsed, name, is_return=True)
             state.returning = False
             return
-    if (state.items and state.last_was_item) or (state.items and not _FEE_RE.search(parsed.name)):
+    if (state.items and state.last_was_item) or (state.items and not FEE_RE.search(parsed.name)):
         state.items[-1].discount -= parsed.amount
 
 
-def _find_voided(state: _State, parsed: _Line) -> _Item | None:
-    explicit = state.voiding or bool(_VOID_RE.search(parsed.raw))
-    name = _VOID_RE.sub("", parsed.name).strip(" *")
+def _find_voided(state: _State, parsed: Line) -> _Item | None:
+    explicit = state.voiding or bool(VOID_RE.search(parsed.raw))
+    name = VOID_RE.sub("", parsed.name).strip(" *")
     for item in reversed(state.items):
         if item.amount != parsed.amount or item.is_return:
             continue
-        if explicit or _similar(item.name, name) >= 0.85:
+        if explicit or similar(item.name, name) >= 0.85:
             return item
     return None
 
 
-def _consume_positive(state: _State, parsed: _Line) -> None:
+def _consume_positive(state: _State, parsed: Line) -> None:
     name = parsed.name
     # 'MILK 3.49' is an item, but an indented 'MRJ  5.49' is the flag and price of the name wrapped above it.
-    if _is_name_residue(name) and (len(name) <= 2 or parsed.raw.startswith("  ")):
+    if is_name_residue(name) and (len(name) <= 2 or parsed.raw.startswith("  ")):
         if state.pending_name is None:
             if parsed.qty is not None and state.items and state.items[-1].fits(parsed.qty):
                 state.items[-1].take(parsed.qty)
             return
         name = state.pending_name
-    if (_FEE_RE.search(name) and not _PRODUCT_BAG_RE.search(name)) or _INFO_RE.search(name):
-        if not _INFO_RE.search(name):
-            state.charges.append((_clean_name(name), parsed.amount))
+    if (FEE_RE.search(name) and not PRODUCT_BAG_RE.search(name)) or INFO_RE.search(name):
+        if not INFO_RE.search(name):
+            state.charges.append((clean_name(name), parsed.amount))
         state.pending_name = None
         state.pending_qty = None
         state.last_was_item = False
@@ -193,12 +193,12 @@ def _consume_positive(state: _State, parsed: _Line) -> None:
     state.returning = False
 
 
-def _add_item(state: _State, parsed: _Line, name: str, *, is_return: bool) -> None:
+def _add_item(state: _State, parsed: Line, name: str, *, is_return: bool) -> None:
     assert parsed.amount is not None
-    item = _Item(name=_clean_name(name), amount=parsed.amount, is_return=is_return)
-    sold_by = _SOLD_BY_RE.search(item.name)
+    item = _Item(name=clean_name(name), amount=parsed.amount, is_return=is_return)
+    sold_by = SOLD_BY_RE.search(item.name)
     if sold_by and len(item.name) > sold_by.end() - sold_by.start() + 2:
-        item.name = _clean_name(_SOLD_BY_RE.sub(" ", item.name))
+        item.name = clean_name(SOLD_BY_RE.sub(" ", item.name))
         item.unit = "bunch" if sold_by.group(1).lower().startswith("bunch") else "dozen"
     if parsed.qty is not None and parsed.qty.matches(parsed.amount):
         item.take(parsed.qty)
@@ -216,24 +216,24 @@ def _add_item(state: _State, parsed: _Line, name: str, *, is_return: bool) -> No
     state.last_was_item = True
 
 
-def _infer_count(item: _Item, parsed: _Line) -> None:
+def _infer_count(item: _Item, parsed: Line) -> None:
     """A leading count or an '@ price' on the item's own line: kept only when the arithmetic agrees."""
     price = parsed.unit_price
     count = parsed.leading_qty
     if price and price > 0:
         ratio = abs(item.amount) / price
         if ratio == ratio.to_integral_value() and ratio >= 1:
-            item.take(_Qty(ratio, "each", price))
+            item.take(Qty(ratio, "each", price))
             return
     if count and count > 1:
-        item.take(_Qty(Decimal(count), "each", (abs(item.amount) / count).quantize(CENT, ROUND_HALF_UP)))
+        item.take(Qty(Decimal(count), "each", (abs(item.amount) / count).quantize(CENT, ROUND_HALF_UP)))
 
 
 def _apply_late_discounts(state: _State, tail: list[str]) -> None:
     """Bonus blocks after the subtotal that name one item (Albert Heijn) reduce that item."""
     for parsed in (split_line(part) for line in tail[:15] for part in split_merged_items(line)):
-        if parsed.amount is None or not parsed.negative or not _has_words(parsed.name):
+        if parsed.amount is None or not parsed.negative or not has_words(parsed.name):
             continue
-        best = max(state.items, key=lambda it: _name_overlap(it.name, parsed.name), default=None)
-        if best is not None and _name_overlap(best.name, parsed.name) >= 0.8:
+        best = max(state.items, key=lambda it: name_overlap(it.name, parsed.name), default=None)
+        if best is not None and name_overlap(best.name, parsed.name) >= 0.8:
             best.discount -= parsed.amount

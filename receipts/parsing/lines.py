@@ -11,57 +11,53 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from receipts.parsing.money import _MONEY, _NUM, _PRICE, CENT, _has_words, _take_amount, to_decimal
+from receipts.parsing.money import CENT, MONEY, NUM, PRICE, has_words, take_amount, to_decimal
 
 _WEIGHT_UNITS = {"lb": "lb", "lbs": "lb", "kg": "kg", "g": "g", "oz": "oz"}
 _WEIGHT_RE = re.compile(
-    rf"(?P<w>{_NUM})\s*(?P<u>lbs?|kg|g|oz)\b\.?\s*(?:NET\s*)?(?:[@xX×]|at)\s*(?:1\s*(?:lb|kg)\s*/\s*)?"
-    rf"[$£€]?\s*(?P<r>{_NUM})\s*(?:EUR|[$£€])?\s*(?:/\s*(?:lb|kg)\b)?(?:\s*\)?\s*)",
+    rf"(?P<w>{NUM})\s*(?P<u>lbs?|kg|g|oz)\b\.?\s*(?:NET\s*)?(?:[@xX×]|at)\s*(?:1\s*(?:lb|kg)\s*/\s*)?"
+    rf"[$£€]?\s*(?P<r>{NUM})\s*(?:EUR|[$£€])?\s*(?:/\s*(?:lb|kg)\b)?(?:\s*\)?\s*)",
     re.IGNORECASE,
 )
 # A weight printed in a column without "@" (Albert Heijn): "0,486 KG   3,49   1,70".
-_WEIGHT_COLUMN_RE = re.compile(rf"(?P<w>\d+[.,]\d{{3}})\s*(?P<u>kg|lb)\s+(?P<r>{_PRICE})(?=\s+\S)", re.I)
+_WEIGHT_COLUMN_RE = re.compile(rf"(?P<w>\d+[.,]\d{{3}})\s*(?P<u>kg|lb)\s+(?P<r>{PRICE})(?=\s+\S)", re.I)
 _COUNT_RE = re.compile(
     rf"(?<![\w.,])(?:qty\s*)?(?P<n>\d{{1,3}})\s*(?:stk\.?|pcs?|ea)?\s*(?:[@xX×]|AT)\s*(?:1\s*FOR\s*)?"
-    rf"[$£€]?\s*(?P<p>{_PRICE})(?![\d])(?:\s*(?:ea|each|EUR)\b)?",
+    rf"[$£€]?\s*(?P<p>{PRICE})(?![\d])(?:\s*(?:ea|each|EUR)\b)?",
     re.IGNORECASE,
 )
-_AT_PRICE_RE = re.compile(rf"@\s*[$£€]?\s*(?P<p>{_PRICE}|\d+)(?:\s*/\s*(?P<u>lb|kg))?(?![\d.,])", re.I)
+_AT_PRICE_RE = re.compile(rf"@\s*[$£€]?\s*(?P<p>{PRICE}|\d+)(?:\s*/\s*(?P<u>lb|kg))?(?![\d.,])", re.I)
 _MULTI_PRICE_RE = re.compile(r"(?P<n>\d{1,2})\s*for\s*[$£€]?\s*(?P<p>\d+(?:[.,]\d{2})?)(?![\d.,])", re.I)
-_SOLD_BY_RE = re.compile(r"\b(bunch(?:es)?|doz(?:en)?|dz)\b\.?", re.IGNORECASE)
-_EACH_PRICE_RE = re.compile(rf"[$£€]?\s*(?P<p>{_PRICE})\s*(?:each|ea)\b", re.I)
+SOLD_BY_RE = re.compile(r"\b(bunch(?:es)?|doz(?:en)?|dz)\b\.?", re.IGNORECASE)
+_EACH_PRICE_RE = re.compile(rf"[$£€]?\s*(?P<p>{PRICE})\s*(?:each|ea)\b", re.I)
 _LEADING_QTY_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*[xX]\s+|\s{2,}|\s+(?=[A-Za-z]))(?=\S)")
 _CODE_PREFIX_RE = re.compile(r"^\s*(?:[A-Z]\s+)?\d{4,}[A-Z]?\s+(?=\S)")
 _UPC_RE = re.compile(r"\s+[0-9]{8,}(?:\s+[A-Z]{1,2})?\s*$")
 _TRAILING_FLAGS_RE = re.compile(r"(?:\s{2,}[A-Z]{1,4}|\s+[*#^])+\s*$")
 _LEADING_MARKS_RE = re.compile(r"^[\s^#*~|.,:;'\"-]+")
 
-_FEE_RE = re.compile(
+FEE_RE = re.compile(
     r"\b(deposit|crv|redemption|pfand\w*|leergut|statiegeld|consigne|recycling|fee|fees|tip|gratuity|"
     r"bag for life|carrier bag|(?:paper|grocery|reusable|checkout|plastic|shopping)\s+bag|bag|surcharge|"
     r"rounding|points?)\b",
     re.IGNORECASE,
 )
-_PRODUCT_BAG_RE = re.compile(
-    r"\b(bags|trash|tea|bin|freezer|\d+\s*(?:lb|kg|ct)\s+bag|bag\s+\d+\s*ct)\b", re.I
-)
-_INFO_RE = re.compile(
+PRODUCT_BAG_RE = re.compile(r"\b(bags|trash|tea|bin|freezer|\d+\s*(?:lb|kg|ct)\s+bag|bag\s+\d+\s*ct)\b", re.I)
+INFO_RE = re.compile(
     r"\b(was\b.*\bsave|you saved|saved|savings today|points|balance|(?:regular|reg|original|orig|list|was)\s+price)\b",
     re.IGNORECASE,
 )
-_VOID_RE = re.compile(r"\bvoid(?:ed)?\b", re.IGNORECASE)
-_RETURN_MARK_RE = re.compile(
-    r"^\W*(?:\S{1,3}\s+)?(?:\*+\s*)?(return|refund|retour|rückgabe)\b", re.IGNORECASE
-)
-_SKIP_SECTION_RE = re.compile(
+VOID_RE = re.compile(r"\bvoid(?:ed)?\b", re.IGNORECASE)
+RETURN_MARK_RE = re.compile(r"^\W*(?:\S{1,3}\s+)?(?:\*+\s*)?(return|refund|retour|rückgabe)\b", re.IGNORECASE)
+SKIP_SECTION_RE = re.compile(
     r"^\W*(unavailable|refunded|out of stock|not charged|cancelled|canceled)\b", re.IGNORECASE
 )
-_SKIP_LINE_RE = re.compile(r"\b(you requested|you ordered|refunded|out of stock|not charged)\b", re.I)
-_HEADING_RE = re.compile(r"^\W*(qty|description|item|aantal|artikel|bezeichnung|상품명)\b", re.I)
+SKIP_LINE_RE = re.compile(r"\b(you requested|you ordered|refunded|out of stock|not charged)\b", re.I)
+HEADING_RE = re.compile(r"^\W*(qty|description|item|aantal|artikel|bezeichnung|상품명)\b", re.I)
 
 
 @dataclass(frozen=True)
-class _Qty:
+class Qty:
     quantity: Decimal
     unit: str
     unit_price: Decimal
@@ -73,9 +69,9 @@ class _Qty:
 
 
 @dataclass
-class _Line:
+class Line:
     name: str
-    qty: _Qty | None = None
+    qty: Qty | None = None
     amount: Decimal | None = None
     negative: bool = False
     unit_price: Decimal | None = None
@@ -83,16 +79,16 @@ class _Line:
     raw: str = ""
 
 
-def split_line(line: str) -> _Line:
+def split_line(line: str) -> Line:
     """Split one cleaned line into name text, a quantity/weight spec, the trailing amount and a unit price."""
     qty, text = _take_quantity(line)
-    amount, negative, text = _take_amount(text)
+    amount, negative, text = take_amount(text)
     unit_price, text = _take_unit_price(text, amount)
     leading = _LEADING_QTY_RE.match(text)
     leading_qty = None
-    if leading and _has_words(text[leading.end() :]):
+    if leading and has_words(text[leading.end() :]):
         leading_qty, text = int(leading.group("n")), text[leading.end() :]
-    return _Line(
+    return Line(
         name=text.strip(),
         qty=qty,
         amount=amount,
@@ -107,18 +103,18 @@ def _cut(text: str, m: re.Match[str]) -> str:
     return text[: m.start()] + "  " + text[m.end() :]
 
 
-def _take_quantity(text: str) -> tuple[_Qty | None, str]:
+def _take_quantity(text: str) -> tuple[Qty | None, str]:
     """A weight ('1.52 lb @ $2.99/lb') or a count ('3 @ 1.99', '2 x 0,99') anywhere on the line."""
     for regex in (_WEIGHT_RE, _WEIGHT_COLUMN_RE):
         m = regex.search(text)
         if m:
             weight, rate = to_decimal(m.group("w")), to_decimal(m.group("r"))
             if weight is not None and rate is not None and weight > 0:
-                return _Qty(weight, _WEIGHT_UNITS[m.group("u").lower()], rate), _cut(text, m)
+                return Qty(weight, _WEIGHT_UNITS[m.group("u").lower()], rate), _cut(text, m)
     m = _COUNT_RE.search(text)
     price = to_decimal(m.group("p")) if m else None
     if m and price is not None and int(m.group("n")) > 0:
-        return _Qty(Decimal(m.group("n")), "each", price), _cut(text, m)
+        return Qty(Decimal(m.group("n")), "each", price), _cut(text, m)
     return None, text
 
 
@@ -128,7 +124,7 @@ def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None,
     if m:
         return to_decimal(m.group("p")), _cut(text, m)
     if amount is not None:
-        m = re.search(rf"\s(?P<p>{_PRICE})\s*$", text)
+        m = re.search(rf"\s(?P<p>{PRICE})\s*$", text)
         price = to_decimal(m.group("p")) if m else None
         if m and price and (amount / price) == (amount / price).to_integral_value():
             return price, text[
@@ -141,7 +137,7 @@ def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None,
     return None, text
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
     name = re.sub(r"^\s*\d{1,3}-[A-Z]+\s+(?=\S)", "", name)  # a department header run into the line
     name = _CODE_PREFIX_RE.sub("", name)
     name = _UPC_RE.sub("", name)
@@ -152,7 +148,7 @@ def _clean_name(name: str) -> str:
     return re.sub(r"\s{2,}", " ", name).strip(" .:-*#^")
 
 
-def _is_name_residue(name: str) -> bool:
+def is_name_residue(name: str) -> bool:
     """Tax flags or markers left over once the amount and quantity are taken out ('MRJ', 'WT', 'T')."""
     cleaned = re.sub(r"[^\w]", " ", name).split()
     if not cleaned:
@@ -162,19 +158,19 @@ def _is_name_residue(name: str) -> bool:
     return len(cleaned) <= 3 and all(len(w) <= 2 and w.isupper() for w in cleaned)
 
 
-def _similar(a: str, b: str) -> float:
+def similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.upper(), b.upper()).ratio()
 
 
-def _name_overlap(item_name: str, text: str) -> float:
+def name_overlap(item_name: str, text: str) -> float:
     """How much of an item's name a later line repeats (the line may add a prefix such as 'BONUS')."""
-    a, b = item_name.upper(), _clean_name(text).upper()
+    a, b = item_name.upper(), clean_name(text).upper()
     match = difflib.SequenceMatcher(None, a, b).find_longest_match(0, len(a), 0, len(b))
     return match.size / max(len(a), 1)
 
 
 _MERGED_SPLIT_RE = re.compile(
-    rf"(?<![@xX/]\s)(?<![@xX/])(?P<amt>-?[$£€]?{_MONEY}-?(?:\s+[A-Z0-9*]{{1,2}}(?![\w.,]))?)\s+"
+    rf"(?<![@xX/]\s)(?<![@xX/])(?P<amt>-?[$£€]?{MONEY}-?(?:\s+[A-Z0-9*]{{1,2}}(?![\w.,]))?)\s+"
     r"(?=(?P<next>[\^#*]?[^\W\d_][^\d@]{2,}.*\d[.,]\d\d\S*\s*\S*\s*$|[^\W\d_]{2,}\s+[^\W\d_]{2,}[^\d]*$|"
     r"[^\W\d_]{4,}\s*$))"
 )
@@ -183,7 +179,7 @@ _MERGED_SPLIT_RE = re.compile(
 def split_merged_items(line: str) -> list[str]:
     """OCR sometimes runs two printed lines into one: 'MILK 3.12 F EGGS 18CT 5.48 F' -> two lines."""
     m = _MERGED_SPLIT_RE.search(line)
-    if not m or len(re.findall(r"[^\W\d_]", line[: m.start()])) < 5 or _INFO_RE.search(line):
+    if not m or len(re.findall(r"[^\W\d_]", line[: m.start()])) < 5 or INFO_RE.search(line):
         return [line]
     following = line[m.end() :]
     first_word = following.split()[0].lower() if following.split() else ""

@@ -10,11 +10,11 @@ ONE = Decimal(1)
 ZERO = Decimal(0)
 
 
-_NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
-_PRICE = r"(?:\d*[.,]\d{2})"
-_MONEY = r"(?:\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2})"
-_TRAILING_AMOUNT_RE = re.compile(
-    rf"(?P<neg1>-\s*)?(?P<open>\(\s*)?(?:[$£€]|RM)?\s*(?P<amt>{_MONEY})(?P<neg2>\s*-)?(?P<close>\s*\))?"
+NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
+PRICE = r"(?:\d*[.,]\d{2})"
+MONEY = r"(?:\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2})"
+TRAILING_AMOUNT_RE = re.compile(
+    rf"(?P<neg1>-\s*)?(?P<open>\(\s*)?(?:[$£€]|RM)?\s*(?P<amt>{MONEY})(?P<neg2>\s*-)?(?P<close>\s*\))?"
     r"(?P<flags>(?:\s*(?:[A-Z]{1,4}|[*#^]|\d)(?![\w.,])){0,2})\s*(?:EUR|€)?\s*$"
 )
 
@@ -32,19 +32,19 @@ def to_decimal(text: str) -> Decimal | None:
         return None
 
 
-def _take_amount(text: str) -> tuple[Decimal | None, bool, str]:
+def take_amount(text: str) -> tuple[Decimal | None, bool, str]:
     """The line's amount at its end: '3.49', '0.50-', '-£2.50', '(1.00)' (negative in accounting style)."""
-    m = _TRAILING_AMOUNT_RE.search(text)
+    m = TRAILING_AMOUNT_RE.search(text)
     if not m or (m.group("close") and not m.group("open")):
         return None, False, text  # the end of a remark in brackets: '(estimated $5.99)'
     negative = bool(m.group("neg1") or m.group("neg2") or m.group("open"))
     return to_decimal(m.group("amt")), negative, text[: m.start()]
 
 
-def _amount_of(line: str) -> Decimal | None:
-    value, negative, _ = _take_amount(line)
+def amount_of(line: str) -> Decimal | None:
+    value, negative, _ = take_amount(line)
     return -value if value is not None and negative else value
 
 
-def _has_words(text: str) -> bool:
+def has_words(text: str) -> bool:
     return len(re.findall(r"[^\W\d_]", text)) >= 3

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from receipts.parsing import CENT, ParsedLine, ParsedReceipt
+from receipts.parsing.money import CENT
+from receipts.parsing.result import ParsedLine, ParsedReceipt
 
 # Receipts round weighed prices differently (half-up, down, per shop); a cent either way is not a disagreement.
 TOLERANCE = Decimal("0.01")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from receipts.parsing.lines import _INFO_RE
-from receipts.parsing.money import _MONEY, ZERO, _amount_of, _has_words
+from receipts.parsing.lines import INFO_RE
+from receipts.parsing.money import MONEY, ZERO, amount_of, has_words
 
 _NOT_TOTAL_RE = re.compile(
     r"sub\s*-?\s*total|subtotaal|sous|total\s*(?:qty|quantity|items?|number|savings?|tax|gst|vat|discount|"
@@ -36,10 +36,10 @@ _PAYMENT_RE = re.compile(
     r"pinnen|cb|contactless|tend|bar)\b",
     re.IGNORECASE,
 )
-_AMOUNT_ONLY_RE = re.compile(rf"^\W*(?:RM|[$£€]|EUR|MYR)?\s*(-?){_MONEY.replace('(?:', '(?:', 1)}\s*$")
+_AMOUNT_ONLY_RE = re.compile(rf"^\W*(?:RM|[$£€]|EUR|MYR)?\s*(-?){MONEY.replace('(?:', '(?:', 1)}\s*$")
 
 
-def _find_adjustments(lines: list[str], total_index: int | None) -> tuple[tuple[str, Decimal], ...]:
+def find_adjustments(lines: list[str], total_index: int | None) -> tuple[tuple[str, Decimal], ...]:
     """Amounts between the subtotal and the total that are not tax: fees, tips, rounding, order-level savings."""
     start = next((i for i, line in enumerate(lines) if _SUBTOTAL_RE.search(line)), None)
     if start is None or total_index is None or total_index <= start:
@@ -48,8 +48,8 @@ def _find_adjustments(lines: list[str], total_index: int | None) -> tuple[tuple[
     for line in lines[start + 1 : total_index]:
         if not _NOT_TOTAL_RE.search(line) and any(regex.search(line) for regex, _ in _TOTAL_KEYS):
             break
-        amount = _amount_of(line)
-        if amount is None or _TAX_RE.match(line) or _INFO_RE.search(line) or _SUBTOTAL_RE.search(line):
+        amount = amount_of(line)
+        if amount is None or _TAX_RE.match(line) or INFO_RE.search(line) or _SUBTOTAL_RE.search(line):
             continue
         if re.search(r"\b(?:before tax|voordeel|saving|savings)\b", line, re.IGNORECASE):
             continue
@@ -59,13 +59,13 @@ def _find_adjustments(lines: list[str], total_index: int | None) -> tuple[tuple[
 
 def _amount_near(lines: list[str], index: int) -> Decimal | None:
     """The amount on a label's own line, or (layouts read column by column, as SROIE's) on a later line."""
-    own = _amount_of(lines[index])
+    own = amount_of(lines[index])
     if own is not None:
         return own
     for line in lines[index + 1 : index + 4]:
         if _AMOUNT_ONLY_RE.match(line):
-            return _amount_of(line)
-        if _has_words(line) and not _is_separator(line):
+            return amount_of(line)
+        if has_words(line) and not _is_separator(line):
             break
     return _amount_from_columns(lines, index)
 
@@ -89,7 +89,7 @@ def _amount_from_columns(lines: list[str], index: int) -> Decimal | None:
             continue
         if not _AMOUNT_ONLY_RE.match(line):
             break
-        amount = _amount_of(line)
+        amount = amount_of(line)
         if amount is not None:
             values.append(amount)
     if not values or index not in labels:
@@ -102,7 +102,7 @@ def _amount_from_columns(lines: list[str], index: int) -> Decimal | None:
 
 
 def _is_label(line: str) -> bool:
-    return _is_separator(line) or (_has_words(line) and _amount_of(line) is None and len(line) < 40)
+    return _is_separator(line) or (has_words(line) and amount_of(line) is None and len(line) < 40)
 
 
 def find_total(lines: list[str]) -> tuple[Decimal | None, int | None]:
@@ -139,7 +139,7 @@ def _rounded(lines: list[str], total: Decimal) -> Decimal:
             adjustment = _amount_near(lines, i)
             if adjustment:
                 adjusted = total + adjustment
-                if any(_amount_of(other) == adjusted for other in lines[i:]):
+                if any(amount_of(other) == adjusted for other in lines[i:]):
                     return adjusted
     return total
 
@@ -158,7 +158,7 @@ def _cash_minus_change(lines: list[str]) -> Decimal | None:
 
 def _largest_repeated_amount(lines: list[str]) -> Decimal | None:
     """No total label could be read: the total is printed more than once (total, payment, tax summary)."""
-    amounts = [a for line in lines if (a := _amount_of(line)) is not None and a > 0]
+    amounts = [a for line in lines if (a := amount_of(line)) is not None and a > 0]
     repeated = [a for a in set(amounts) if amounts.count(a) > 1]
     return max(repeated, default=None)
 
@@ -173,7 +173,7 @@ def _cash_paid(lines: list[str]) -> Decimal | None:
     return None
 
 
-def _find_subtotal(lines: list[str]) -> Decimal | None:
+def find_subtotal(lines: list[str]) -> Decimal | None:
     for i, line in enumerate(lines):
         if _SUBTOTAL_RE.search(line) and not re.search(r"excl|before", line, re.IGNORECASE):
             amount = _amount_near(lines, i)
@@ -182,24 +182,24 @@ def _find_subtotal(lines: list[str]) -> Decimal | None:
     return None
 
 
-def _find_tax(lines: list[str], start: int | None, end: int | None) -> Decimal | None:
+def find_tax(lines: list[str], start: int | None, end: int | None) -> Decimal | None:
     if start is None:
         return None
     stop = end if end is not None and end > start else min(len(lines), start + 12)
-    parts = [a for line in lines[start:stop] if _TAX_RE.match(line) and (a := _amount_of(line)) is not None]
+    parts = [a for line in lines[start:stop] if _TAX_RE.match(line) and (a := amount_of(line)) is not None]
     if parts:
         return sum(parts, ZERO)
     for line in lines[start:]:
         if re.search(r"(?:includes|incl\.?)\s*(?:gst|vat|mwst)|gst\s*incl", line, re.IGNORECASE):
-            return _amount_of(line)
+            return amount_of(line)
     return None
 
 
-def _find_payments(lines: list[str], total_index: int | None) -> tuple[str, ...]:
+def find_payments(lines: list[str], total_index: int | None) -> tuple[str, ...]:
     if total_index is None:
         return ()
     found = []
     for line in lines[total_index + 1 : total_index + 12]:
-        if _PAYMENT_RE.search(line) and _amount_of(line) is not None and not re.search(r"change", line, re.I):
+        if _PAYMENT_RE.search(line) and amount_of(line) is not None and not re.search(r"change", line, re.I):
             found.append(re.sub(r"\s{2,}", " ", line.strip()))
     return tuple(found)

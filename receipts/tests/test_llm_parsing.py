@@ -12,7 +12,7 @@ from conftest import openai_response
 from llm.models import LLMCallLog
 from receipts.llm_parsing import is_enabled, refine_with_llm
 from receipts.parsing import ParsedLine, ParsedReceipt
-from receipts.reconcile import reconcile
+from receipts.parsing.reconcile import reconcile
 
 pytestmark = pytest.mark.django_db
 

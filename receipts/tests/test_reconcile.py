@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from receipts.parsing import ParsedLine, ParsedReceipt, parse_receipt_text
-from receipts.reconcile import LINE_ARITHMETIC, reconcile
+from receipts.parsing.reconcile import LINE_ARITHMETIC, reconcile
 
 
 def line(name: str, quantity: str, unit_price: str, total: str, discount: str = "0") -> ParsedLine:
