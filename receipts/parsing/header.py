@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from receipts.parsing.lines import HEADING_RE
+from receipts.parsing.kinds import HEADING_RE
 from receipts.parsing.money import MONEY, TRAILING_AMOUNT_RE, amount_of, has_words
 from receipts.parsing.totals import (
     find_adjustments,
@@ -101,6 +101,7 @@ _MONTHS = {
     )
 }
 _MONTHS.update({"mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "fév": 2, "avr": 4, "mei": 5, "déc": 12})
+_MONTHS.update({"maa": 3, "mrt": 3})  # Dutch: "maart", "mrt"
 _MON = r"(?P<mon>[A-Za-zéäû]{3})[A-Za-zéäû]*\.?"
 _DATE_RES = (
     re.compile(r"(?<![\w.,])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"),

@@ -1,4 +1,9 @@
-"""Line items: which lines are purchases, discounts, voids, returns or charges, and their quantities."""
+"""Line items: which lines are purchases, discounts, voids, returns or charges, and their quantities.
+
+Lines are read top to bottom. A line without an amount is a name waiting for its price (or a quantity, a
+heading, a void or return marker); a line with an amount is an item, a charge, information, or, when it carries
+no name of its own ('2 @ 1.25  2.50', 'Qty: 2  $7.38', '$2.89'), the amount of the name waiting above it.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from receipts.parsing.lines import (
-    FEE_RE,
+from receipts.parsing.kinds import (
     HEADING_RE,
     INFO_RE,
-    PRODUCT_BAG_RE,
     RETURN_MARK_RE,
     SKIP_LINE_RE,
     SKIP_SECTION_RE,
-    SOLD_BY_RE,
     VOID_RE,
+    is_charge,
+    is_section_heading,
+)
+from receipts.parsing.lines import (
+    SOLD_BY_RE,
     Line,
     Qty,
     clean_name,
@@ -28,11 +35,22 @@ from receipts.parsing.lines import (
 from receipts.parsing.money import CENT, ONE, TRAILING_AMOUNT_RE, ZERO, has_words
 from receipts.parsing.result import ParsedLine
 
+# A name line at least this long was cut at the printer's name column, so the next line continues it.
+WRAPPED_NAME_LENGTH = 18
+# Words a discount line is written with besides the name of the item it reduces.
+_DISCOUNT_WORDS_RE = re.compile(
+    r"\b(coupon|mfr|manufacturer|digital|e-?vic|vic|sc|mvp|savings?|saving|save|discount|disc|off|instant|inst|"
+    r"sv|price|member|rewards?|promo|promotional|markdown|rabatt|korting|remise|rabais|sale|offer|club|card|"
+    r"bonus|deal|owner)\b|\d+\s*%",
+    re.IGNORECASE,
+)
+
 
 @dataclass
 class _Item:
     name: str
     amount: Decimal
+    raw: str = ""
     quantity: Decimal | None = None
     unit: str = "each"
     unit_price: Decimal | None = None
@@ -44,7 +62,10 @@ class _Item:
         return self.quantity is None and qty.matches(self.amount)
 
     def take(self, qty: Qty) -> None:
-        self.quantity, self.unit_price = qty.quantity, qty.unit_price
+        resolved = qty.resolve(self.amount)
+        if resolved is None:
+            return
+        self.quantity, self.unit_price = resolved.quantity, resolved.unit_price
         if qty.unit != "each" or self.unit not in {"bunch", "dozen"}:
             self.unit = qty.unit
 
@@ -71,12 +92,18 @@ class _Item:
 class _State:
     items: list[_Item] = field(default_factory=list)
     pending_name: str | None = None
+    pending_raw: str = ""
     pending_qty: Qty | None = None
+    # The waiting name is the line right above the current one (nothing printed between them).
+    name_just_above: bool = False
     returning: bool = False
     voiding: bool = False
     skipping: bool = False
     last_was_item: bool = False
     charges: list[tuple[str, Decimal]] = field(default_factory=list)
+
+    def forget_pending(self) -> None:
+        self.pending_name, self.pending_raw, self.pending_qty = None, "", None
 
 
 def parse_items(lines: list[str], end: int) -> tuple[list[ParsedLine], list[tuple[str, Decimal]]]:
@@ -94,39 +121,49 @@ def parse_items(lines: list[str], end: int) -> tuple[list[ParsedLine], list[tupl
 
 def _consume(state: _State, line: str) -> None:
     if not line.strip():
-        state.skipping = False
+        state.skipping = state.name_just_above = False
         return
     if SKIP_SECTION_RE.match(line):
         state.skipping = True
+        state.forget_pending()
         return
     if state.skipping or SKIP_LINE_RE.search(line):
+        state.name_just_above = False
         return
     parsed = split_line(line)
     if parsed.amount is None:
         _consume_text(state, parsed)
-    elif parsed.negative:
+        return
+    if parsed.negative:
         _consume_negative(state, parsed)
+    elif parsed.amount == 0:
+        state.forget_pending()  # free or not supplied: "Delivery fee $0.00", "Tuna  2  0  $4.50  $0.00"
+        state.last_was_item = False
     else:
         _consume_positive(state, parsed)
+    state.name_just_above = False
 
 
 def _consume_text(state: _State, parsed: Line) -> None:
     if parsed.qty is not None and not has_words(parsed.name):
         _place_qty(state, parsed.qty)
+        state.last_was_item = False
         return
+    state.last_was_item = False
     if VOID_RE.search(parsed.raw):
         state.voiding = True
         return
     if RETURN_MARK_RE.match(parsed.raw):
         state.returning = True
         return
-    if has_words(parsed.name) and not HEADING_RE.match(parsed.name):
-        state.pending_name = parsed.name
-        if parsed.qty is not None:
-            state.pending_qty = parsed.qty
-        elif state.items and state.items[-1].quantity is None and parsed.qty is None:
-            pass
-    state.last_was_item = False
+    if is_section_heading(parsed.name) or HEADING_RE.match(parsed.name):
+        state.forget_pending()
+        state.name_just_above = False
+        return
+    if has_words(parsed.name):
+        state.pending_name, state.pending_raw = parsed.name, parsed.raw
+        state.pending_qty = parsed.qty
+        state.name_just_above = True
 
 
 def _place_qty(state: _State, qty: Qty) -> None:
@@ -140,13 +177,14 @@ def _place_qty(state: _State, qty: Qty) -> None:
 
 def _consume_negative(state: _State, parsed: Line) -> None:
     assert parsed.amount is not None
+    state.pending_qty = None
     voided = _find_voided(state, parsed)
     if voided is not None:
         state.items.remove(voided)
         state.voiding = False
         state.last_was_item = False
         return
-    if FEE_RE.search(parsed.name) and not state.returning:
+    if is_charge(parsed.name) and not state.returning:
         state.charges.append((clean_name(parsed.name), -parsed.amount))
         state.last_was_item = False
         return
@@ -158,8 +196,33 @@ def _consume_negative(state: _State, parsed: Line) -> None:
             _add_item(state, parsed, name, is_return=True)
             state.returning = False
             return
-    if (state.items and state.last_was_item) or (state.items and not FEE_RE.search(parsed.name)):
-        state.items[-1].discount -= parsed.amount
+    _apply_discount(state, parsed)
+
+
+def _apply_discount(state: _State, parsed: Line) -> None:
+    """A negative line reduces the item it names, else the item above it; one larger than that item is an
+    order-level saving, kept with the charges so the arithmetic still closes."""
+    assert parsed.amount is not None
+    target = _named_item(state, parsed) or (state.items[-1] if state.items else None)
+    if target is None or target.amount + target.discount - parsed.amount < 0:
+        state.charges.append((clean_name(parsed.name), -parsed.amount))
+        return
+    target.discount -= parsed.amount
+
+
+def _named_item(state: _State, parsed: Line) -> _Item | None:
+    """The earlier item a discount line names, by its words ('COUPON CHOBANI GREEK YOG') or its item number."""
+    codes = set(re.findall(r"\d{6,}", parsed.raw))
+    for item in reversed(state.items):
+        if codes & set(re.findall(r"\d{6,}", item.raw)):
+            return item
+    words = _DISCOUNT_WORDS_RE.sub(" ", clean_name(parsed.name))
+    if len(re.findall(r"[^\W\d_]", words)) < 4:
+        return None
+    best = max(state.items, key=lambda item: name_overlap(item.name, words), default=None)
+    if best is not None and name_overlap(best.name, words) >= 0.6:
+        return best
+    return None
 
 
 def _find_voided(state: _State, parsed: Line) -> _Item | None:
@@ -175,27 +238,56 @@ def _find_voided(state: _State, parsed: Line) -> _Item | None:
 
 def _consume_positive(state: _State, parsed: Line) -> None:
     name = parsed.name
-    # 'MILK 3.49' is an item, but an indented 'MRJ  5.49' is the flag and price of the name wrapped above it.
-    if is_name_residue(name) and (len(name) <= 2 or parsed.raw.startswith("  ")):
+    if _is_nameless(parsed):
         if state.pending_name is None:
+            # A quantity line carrying the amount of the item above it.
             if parsed.qty is not None and state.items and state.items[-1].fits(parsed.qty):
                 state.items[-1].take(parsed.qty)
             return
         name = state.pending_name
-    if (FEE_RE.search(name) and not PRODUCT_BAG_RE.search(name)) or INFO_RE.search(name):
+    elif state.name_just_above and state.pending_name and _continues(state, parsed):
+        name = f"{state.pending_name} {name}"
+    if is_charge(name) or INFO_RE.search(name):
         if not INFO_RE.search(name):
             state.charges.append((clean_name(name), parsed.amount))
-        state.pending_name = None
-        state.pending_qty = None
+        state.forget_pending()
         state.last_was_item = False
         return
     _add_item(state, parsed, name, is_return=state.returning)
     state.returning = False
 
 
+def _is_nameless(parsed: Line) -> bool:
+    """No product name of its own: only a quantity, a price label or tax flags ('2 @ 1.25  2.50 F', '$2.89')."""
+    name = parsed.name.strip()
+    if not has_words(clean_name(name)):
+        return True
+    # 'MILK 3.49' is an item, but an indented 'MRJ  5.49' is the flag and price of the name wrapped above it.
+    return is_name_residue(name) and (len(name) <= 2 or parsed.raw.startswith("  "))
+
+
+def _continues(state: _State, parsed: Line) -> bool:
+    """Whether the priced line finishes a name wrapped from the line above ('PC ORGANICS FREE RUN LG BROWN' /
+    '   EGGS 12   6.99') rather than following a line that is not a name."""
+    above = clean_name(state.pending_name or "")
+    if re.search(r"[:#@]|\d{3,}\s*$", above) or len(re.findall(r"[^\W\d_]", above)) < 0.6 * len(above):
+        return False
+    indented_more = _indent(parsed.raw) > _indent(state.pending_raw)
+    return indented_more or len(above) >= WRAPPED_NAME_LENGTH or bool(re.search(r"[&,/-]$", above))
+
+
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip())
+
+
 def _add_item(state: _State, parsed: Line, name: str, *, is_return: bool) -> None:
     assert parsed.amount is not None
-    item = _Item(name=clean_name(name), amount=parsed.amount, is_return=is_return)
+    item = _Item(
+        name=clean_name(name),
+        amount=parsed.amount,
+        raw=f"{state.pending_raw} {parsed.raw}",
+        is_return=is_return,
+    )
     sold_by = SOLD_BY_RE.search(item.name)
     if sold_by and len(item.name) > sold_by.end() - sold_by.start() + 2:
         item.name = clean_name(SOLD_BY_RE.sub(" ", item.name))
@@ -210,8 +302,7 @@ def _add_item(state: _State, parsed: Line, name: str, *, is_return: bool) -> Non
         # A quantity column between the name and the prices: 'MILK 2 1.99 3.98'.
         item.name = re.sub(rf"\s+{item.quantity}$", "", item.name) or item.name
     state.items.append(item)
-    state.pending_name = None
-    state.pending_qty = None
+    state.forget_pending()
     state.voiding = False
     state.last_was_item = True
 
@@ -226,7 +317,7 @@ def _infer_count(item: _Item, parsed: Line) -> None:
             item.take(Qty(ratio, "each", price))
             return
     if count and count > 1:
-        item.take(Qty(Decimal(count), "each", (abs(item.amount) / count).quantize(CENT, ROUND_HALF_UP)))
+        item.take(Qty(Decimal(count), "each", None))
 
 
 def _apply_late_discounts(state: _State, tail: list[str]) -> None:

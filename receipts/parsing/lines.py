@@ -11,61 +11,83 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from receipts.parsing.money import CENT, MONEY, NUM, PRICE, has_words, take_amount, to_decimal
+from receipts.parsing.kinds import INFO_RE
+from receipts.parsing.money import CENT, CURRENCY, MONEY, NUM, PRICE, has_words, take_amount, to_decimal
 
 _WEIGHT_UNITS = {"lb": "lb", "lbs": "lb", "kg": "kg", "g": "g", "oz": "oz"}
+# '1.52 lb @ $2.99/lb', '0,755 kg x 1,99 EUR/kg', '0.650 kg NET @ $4.90/kg', '2.31 lb @ 1 lb /0.59'.
 _WEIGHT_RE = re.compile(
     rf"(?P<w>{NUM})\s*(?P<u>lbs?|kg|g|oz)\b\.?\s*(?:NET\s*)?(?:[@xX×]|at)\s*(?:1\s*(?:lb|kg)\s*/\s*)?"
-    rf"[$£€]?\s*(?P<r>{NUM})\s*(?:EUR|[$£€])?\s*(?:/\s*(?:lb|kg)\b)?(?:\s*\)?\s*)",
+    rf"{CURRENCY}?\s*(?P<r>{NUM})\s*(?:EUR|[$£€])?\s*(?:/\s*(?:lb|kg)\b)?(?:\s*\)?\s*)",
+    re.IGNORECASE,
+)
+# A weight followed by its rate without '@': '1.08kg  $4.50/kg', 'Quantity: 2.15 lb  $2.99/lb', '1.34 kg · $1.52/kg'.
+_WEIGHT_RATE_RE = re.compile(
+    rf"(?P<w>{NUM})\s*(?P<u>lbs?|kg)\b\.?[\s·|]+{CURRENCY}?\s*(?P<r>{NUM})\s*(?:[$£€])?\s*/\s*(?:lbs?|kg)\b",
     re.IGNORECASE,
 )
 # A weight printed in a column without "@" (Albert Heijn): "0,486 KG   3,49   1,70".
 _WEIGHT_COLUMN_RE = re.compile(rf"(?P<w>\d+[.,]\d{{3}})\s*(?P<u>kg|lb)\s+(?P<r>{PRICE})(?=\s+\S)", re.I)
+# A count at a price: '3 @ 1.99', '2 x 0,99', '3 Stk x 0,99', '2 x RM 7.50', or at a multi-price: '2 @ 2/5.00'.
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,])(?:qty\s*)?(?P<n>\d{{1,3}})\s*(?:stk\.?|pcs?|ea)?\s*(?:[@xX×]|AT)\s*(?:1\s*FOR\s*)?"
-    rf"[$£€]?\s*(?P<p>{PRICE})(?![\d])(?:\s*(?:ea|each|EUR)\b)?",
+    rf"(?<![\w.,])(?:qty\s*)?(?P<n>\d{{1,3}})\s*(?:stk\.?|pcs?|ea)?\s*(?:[@xX×]|AT)\s*"
+    rf"(?:(?P<m>\d{{1,2}})\s*(?:/|FOR)\s*)?{CURRENCY}?\s*(?P<p>{PRICE})(?![\d])(?:\s*(?:ea|each|EUR)\b)?",
     re.IGNORECASE,
 )
-_AT_PRICE_RE = re.compile(rf"@\s*[$£€]?\s*(?P<p>{PRICE}|\d+)(?:\s*/\s*(?P<u>lb|kg))?(?![\d.,])", re.I)
+# A multi-price with no count before it: '3 /$3.00' (three for $3.00; the line's amount says how many).
+_MULTI_COUNT_RE = re.compile(
+    rf"(?<![\w.,/])(?P<m>\d{{1,2}})\s*/\s*{CURRENCY}?\s*(?P<p>{PRICE})(?![\d/])", re.I
+)
+# A labelled count: 'Qty: 2', 'Quantity: 1', 'Menge: 3' (the price, if any, is elsewhere on the line or below).
+_LABELLED_COUNT_RE = re.compile(
+    r"\b(?:qty|quantity|menge|anzahl|aantal|quantité)\s*:?\s*(?P<n>\d{1,3})(?![\d.,])", re.I
+)
+_AT_PRICE_RE = re.compile(rf"@\s*{CURRENCY}?\s*(?P<p>{PRICE}|\d+)(?:\s*/\s*(?P<u>lb|kg))?(?![\d.,])", re.I)
 _MULTI_PRICE_RE = re.compile(r"(?P<n>\d{1,2})\s*for\s*[$£€]?\s*(?P<p>\d+(?:[.,]\d{2})?)(?![\d.,])", re.I)
 SOLD_BY_RE = re.compile(r"\b(bunch(?:es)?|doz(?:en)?|dz)\b\.?", re.IGNORECASE)
-_EACH_PRICE_RE = re.compile(rf"[$£€]?\s*(?P<p>{PRICE})\s*(?:each|ea)\b", re.I)
+_EACH_PRICE_RE = re.compile(rf"{CURRENCY}?\s*(?P<p>{PRICE})\s*(?:each|ea)\b", re.I)
 _LEADING_QTY_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*[xX]\s+|\s{2,}|\s+(?=[A-Za-z]))(?=\S)")
 _CODE_PREFIX_RE = re.compile(r"^\s*(?:[A-Z]\s+)?\d{4,}[A-Z]?\s+(?=\S)")
-_UPC_RE = re.compile(r"\s+[0-9]{8,}(?:\s+[A-Z]{1,2})?\s*$")
+# UPC/EAN runs after a name, with a check letter or a tax flag: '000000004011K', '078742351860 F', '(2)05786400008'.
+_UPC_RE = re.compile(r"\s+(?:\(\d\))?[0-9]{8,}[A-Z]?(?:\s+[A-Z]{1,2})?\s*$")
 _TRAILING_FLAGS_RE = re.compile(r"(?:\s{2,}[A-Z]{1,4}|\s+[*#^])+\s*$")
 _LEADING_MARKS_RE = re.compile(r"^[\s^#*~|.,:;'\"-]+")
-
-FEE_RE = re.compile(
-    r"\b(deposit|crv|redemption|pfand\w*|leergut|statiegeld|consigne|recycling|fee|fees|tip|gratuity|"
-    r"bag for life|carrier bag|(?:paper|grocery|reusable|checkout|plastic|shopping)\s+bag|bag|surcharge|"
-    r"rounding|points?)\b",
+# Promotion tags and e-mail substitution labels printed before a name.
+_NAME_PREFIX_RE = re.compile(
+    r"^\s*(?:\((?:sale|promo|offer|new|bonus|aktion|actie|special)\)|"
+    r"(?:replaced with|substituted with|substitute|replacement)\s*:)\s*",
     re.IGNORECASE,
 )
-PRODUCT_BAG_RE = re.compile(r"\b(bags|trash|tea|bin|freezer|\d+\s*(?:lb|kg|ct)\s+bag|bag\s+\d+\s*ct)\b", re.I)
-INFO_RE = re.compile(
-    r"\b(was\b.*\bsave|you saved|saved|savings today|points|balance|(?:regular|reg|original|orig|list|was)\s+price)\b",
-    re.IGNORECASE,
-)
-VOID_RE = re.compile(r"\bvoid(?:ed)?\b", re.IGNORECASE)
-RETURN_MARK_RE = re.compile(r"^\W*(?:\S{1,3}\s+)?(?:\*+\s*)?(return|refund|retour|rückgabe)\b", re.IGNORECASE)
-SKIP_SECTION_RE = re.compile(
-    r"^\W*(unavailable|refunded|out of stock|not charged|cancelled|canceled)\b", re.IGNORECASE
-)
-SKIP_LINE_RE = re.compile(r"\b(you requested|you ordered|refunded|out of stock|not charged)\b", re.I)
-HEADING_RE = re.compile(r"^\W*(qty|description|item|aantal|artikel|bezeichnung|상품명)\b", re.I)
+# Columns of numbers after a name, separated from it by a gap: ordered/supplied counts, weights, prices.
+_NUMBER_COLUMNS_RE = re.compile(r"(?:\s{2,}[\d.,]+\s*(?:kg|lb|g)?)+\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Qty:
-    quantity: Decimal
+    """A quantity spec: a count or weight with its unit price, either of which the receipt may leave out
+    ('Qty: 2' has no price, '3 /$3.00' no count); the line's amount supplies the missing one."""
+
+    quantity: Decimal | None
     unit: str
-    unit_price: Decimal
+    unit_price: Decimal | None
 
     def matches(self, amount: Decimal) -> bool:
-        expected = (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
-        # A cent either way covers shops that truncate instead of rounding weighed prices.
-        return abs(expected - abs(amount)) <= CENT
+        return self.resolve(amount) is not None
+
+    def resolve(self, amount: Decimal) -> Qty | None:
+        """This spec with both numbers filled in from `amount`, or None when they disagree with it."""
+        amount = abs(amount)
+        if self.quantity is not None and self.unit_price is not None:
+            expected = (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+            # A cent either way covers shops that truncate instead of rounding weighed prices.
+            return self if abs(expected - amount) <= CENT else None
+        if self.quantity is not None:
+            return Qty(self.quantity, self.unit, (amount / self.quantity).quantize(CENT, ROUND_HALF_UP))
+        if self.unit_price:
+            count = (amount / self.unit_price).quantize(Decimal(1), ROUND_HALF_UP)
+            if count >= 1 and abs(count * self.unit_price - amount) <= CENT:
+                return Qty(count, self.unit, self.unit_price)
+        return None
 
 
 @dataclass
@@ -82,6 +104,7 @@ class Line:
 def split_line(line: str) -> Line:
     """Split one cleaned line into name text, a quantity/weight spec, the trailing amount and a unit price."""
     qty, text = _take_quantity(line)
+    text = _LABELLED_COUNT_RE.sub("  ", text)  # 'Qty: 1 · 1.34 kg · $1.52/kg': the weight is the quantity
     amount, negative, text = take_amount(text)
     unit_price, text = _take_unit_price(text, amount)
     leading = _LEADING_QTY_RE.match(text)
@@ -104,8 +127,8 @@ def _cut(text: str, m: re.Match[str]) -> str:
 
 
 def _take_quantity(text: str) -> tuple[Qty | None, str]:
-    """A weight ('1.52 lb @ $2.99/lb') or a count ('3 @ 1.99', '2 x 0,99') anywhere on the line."""
-    for regex in (_WEIGHT_RE, _WEIGHT_COLUMN_RE):
+    """A weight ('1.52 lb @ $2.99/lb') or a count ('3 @ 1.99', '2 x 0,99', 'Qty: 2') anywhere on the line."""
+    for regex in (_WEIGHT_RE, _WEIGHT_RATE_RE, _WEIGHT_COLUMN_RE):
         m = regex.search(text)
         if m:
             weight, rate = to_decimal(m.group("w")), to_decimal(m.group("r"))
@@ -114,7 +137,16 @@ def _take_quantity(text: str) -> tuple[Qty | None, str]:
     m = _COUNT_RE.search(text)
     price = to_decimal(m.group("p")) if m else None
     if m and price is not None and int(m.group("n")) > 0:
-        return Qty(Decimal(m.group("n")), "each", price), _cut(text, m)
+        per = int(m.group("m") or 1)
+        unit_price = (price / per).quantize(CENT, ROUND_HALF_UP) if per > 0 else price
+        return Qty(Decimal(m.group("n")), "each", unit_price), _cut(text, m)
+    m = _MULTI_COUNT_RE.search(text)
+    price = to_decimal(m.group("p")) if m else None
+    if m and price is not None and int(m.group("m")) > 0:
+        return Qty(None, "each", (price / int(m.group("m"))).quantize(CENT, ROUND_HALF_UP)), _cut(text, m)
+    m = _LABELLED_COUNT_RE.search(text)
+    if m and int(m.group("n")) > 0:
+        return Qty(Decimal(m.group("n")), "each", None), _cut(text, m)
     return None, text
 
 
@@ -138,14 +170,19 @@ def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None,
 
 
 def clean_name(name: str) -> str:
+    """The product name as printed, without codes, flags, promotion tags, dot leaders or number columns."""
+    name = re.sub(r"\.{3,}", " ", name)  # dot leaders: 'Sourdough Boule ........ $6.50'
     name = re.sub(r"^\s*\d{1,3}-[A-Z]+\s+(?=\S)", "", name)  # a department header run into the line
+    name = _NAME_PREFIX_RE.sub("", name)
     name = _CODE_PREFIX_RE.sub("", name)
     name = _UPC_RE.sub("", name)
+    name = _NUMBER_COLUMNS_RE.sub("", name)
     name = _TRAILING_FLAGS_RE.sub("", name)
     name = _LEADING_MARKS_RE.sub("", name)
+    name = _NAME_PREFIX_RE.sub("", name)
     name = re.sub(r"^WT\s+", "", name)
-    name = re.sub(r"\s+[$£€]\s*$", "", name)
-    return re.sub(r"\s{2,}", " ", name).strip(" .:-*#^")
+    name = re.sub(r"\s+(?:[$£€]|RM)\s*$", "", name)
+    return re.sub(r"\s{2,}", " ", name).strip(" .:-*#^·")
 
 
 def is_name_residue(name: str) -> bool:

@@ -13,8 +13,12 @@ ZERO = Decimal(0)
 NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 PRICE = r"(?:\d*[.,]\d{2})"
 MONEY = r"(?:\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+,\d{2}|\d+[.,]\d{2})"
+# A currency printed before an amount: a symbol, Malaysia's "RM" or an ISO code.
+CURRENCY = r"(?:[$£€]|RM|EUR|GBP|USD|CAD|AUD|MYR)"
+# Pack sizes glued to a number are part of a name ("7.25OZ", "1.5L"), unlike a tax flag glued to a price ("3.49T").
+_GLUED_UNIT = r"(?!(?i:OZ|LBS?|KG|G|L|ML|CL|CT|PK|GAL|QT|Z|LTR|LITRE|LITER)\b)"
 TRAILING_AMOUNT_RE = re.compile(
-    rf"(?P<neg1>-\s*)?(?P<open>\(\s*)?(?:[$£€]|RM)?\s*(?P<amt>{MONEY})(?P<neg2>\s*-)?(?P<close>\s*\))?"
+    rf"(?P<neg1>-\s*)?(?P<open>\(\s*)?(?:{CURRENCY}\s?)?(?P<amt>{MONEY}){_GLUED_UNIT}(?P<neg2>\s*-)?(?P<close>\s*\))?"
     r"(?P<flags>(?:\s*(?:[A-Z]{1,4}|[*#^]|\d)(?![\w.,])){0,2})\s*(?:EUR|€)?\s*$"
 )
 

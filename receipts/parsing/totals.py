@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from receipts.parsing.lines import INFO_RE
+from receipts.parsing.kinds import INFO_RE
 from receipts.parsing.money import MONEY, ZERO, amount_of, has_words
 
 _NOT_TOTAL_RE = re.compile(
