@@ -122,7 +122,8 @@ def item_journal(*, item: Item, limit: int = 50) -> list[StockEvent]:
 
 
 def item_last_undoable(*, item: Item) -> StockEvent | None:
-    return item.events.filter(undone_at__isnull=True).order_by("-at", "-id").first()
+    """The change recorded last (an old receipt applied today is undone before yesterday's use)."""
+    return item.events.filter(undone_at__isnull=True).order_by("-id").first()
 
 
 def forecast_accuracy(*, household: Household, item: Item | None = None) -> Accuracy:

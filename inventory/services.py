@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -271,9 +272,10 @@ def stock_correct(
 
 @transaction.atomic
 def stock_undo_last(*, actor: Any, item: Item) -> StockEvent:
-    """Reverse the latest change that is not already undone; the entry stays in the journal, marked."""
+    """Reverse the change recorded last that is not already undone; the entry stays in the journal, marked.
+    Undoing a purchase dated in the past takes its amount back out of the entries after it."""
     item = _lock(item)
-    event = item.events.filter(undone_at__isnull=True).order_by("-at", "-id").first()
+    event = item.events.filter(undone_at__isnull=True).order_by("-id").first()
     if event is None:
         raise StockError("There is nothing to undo.")
     restored = item.quantity - event.delta
@@ -281,6 +283,9 @@ def stock_undo_last(*, actor: Any, item: Item) -> StockEvent:
         raise StockError("Undoing this would leave a negative stock; record a correction instead.")
     event.undone_at = timezone.now()
     event.save(update_fields=["undone_at"])
+    if event.delta > 0:  # the entries recorded before it but dated after it were raised by _backdate
+        shifted = item.events.filter(at__gt=event.at, pk__lt=event.pk)
+        shifted.update(quantity_after=F("quantity_after") - event.delta)
     item.quantity = restored
     item.save(update_fields=["quantity", "updated_at"])
     refresh_forecast(item, now=event.undone_at)
@@ -304,14 +309,15 @@ def _apply(
     source: StockSource | None = None,
     awaiting_receipt: bool = False,
 ) -> StockEvent:
-    when = at or timezone.now()
+    now = timezone.now()
+    when = at or now
     after = item.quantity + delta
     _check_range(after, field="amount")
     event = StockEvent(
         item=item,
         kind=kind,
         delta=delta,
-        quantity_after=after,
+        quantity_after=_backdate(item, when, delta) if delta > 0 else after,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         at=when,
         source_type=source.type if source else "",
@@ -324,8 +330,21 @@ def _apply(
     item.save(update_fields=["quantity", "updated_at"])
     if after <= 0:
         _resolve_forecasts(item, when.date())
-    refresh_forecast(item, now=when)
+    # A purchase recorded after the fact (an old receipt) changes the history; the forecast is still of today.
+    refresh_forecast(item, now=max(when, now))
     return event
+
+
+def _backdate(item: Item, when: datetime, delta: Decimal) -> Decimal:
+    """The stock after an addition at `when`. One earlier than journal entries already recorded (a receipt
+    applied days later) sits at its own time with the stock it left then, and every later entry holds `delta`
+    more, so the journal and the chart stay consistent with today's stock."""
+    later = item.events.filter(at__gt=when)
+    first_later = later.order_by("at", "id").first()
+    if first_later is None:
+        return item.quantity + delta
+    later.update(quantity_after=F("quantity_after") + delta)
+    return first_later.quantity_after - first_later.delta + delta
 
 
 def _audit_stock(actor: Any, item: Item, event: StockEvent, action: str) -> None:

@@ -188,6 +188,25 @@ def test_undone_uses_do_not_count_towards_the_rate(user, household):
     assert item.rate_per_day == Decimal(1)
 
 
+def test_a_purchase_dated_before_later_entries_keeps_the_journal_consistent_and_undoes_first(user, household):
+    item = make(user, household, quantity="2")
+    start = timezone.now() - timedelta(days=10)
+    item.events.update(at=start)
+    stock_consume(actor=user, item=item, amount=Decimal(1), at=start + timedelta(days=5))
+    # A receipt from day 2 applied after the use of day 5 was logged.
+    stock_add(
+        actor=user, item=item, amount=Decimal(6), kind=StockEvent.Kind.RECEIPT, at=start + timedelta(days=2)
+    )
+    item.refresh_from_db()
+    assert item.quantity == Decimal(7)
+    journal = item.events.order_by("at").values_list("delta", "quantity_after")
+    assert [tuple(map(int, row)) for row in journal] == [(2, 2), (6, 8), (-1, 7)]
+    undone = stock_undo_last(actor=user, item=item)  # the change recorded last, not the latest by date
+    assert undone.kind == StockEvent.Kind.RECEIPT
+    live = item.events.filter(undone_at__isnull=True).order_by("at").values_list("delta", "quantity_after")
+    assert [tuple(map(int, row)) for row in live] == [(2, 2), (-1, 1)]
+
+
 def test_item_update_changes_name_and_its_index(user, household):
     item = make(user, household)
     item_update(actor=user, item=item, name="Oat milk", minimum=Decimal(1))
