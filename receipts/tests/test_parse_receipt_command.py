@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from django.core.management import call_command
 from receipts.models import Receipt
 from receipts.tests.documents import receipt_png
 
+BASE_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 US_RECEIPT = FIXTURES / "parser_us_supermarket.txt"
 EUROPEAN_RECEIPT = FIXTURES / "parser_european.txt"
@@ -103,3 +107,30 @@ def test_an_image_goes_through_ocr_before_parsing(tmp_path):
     names = [item["name"] for item in parsed["items"]]
     assert "BANANAS" in names
     assert "PAPER TOWELS 6RL" in names
+
+
+def test_without_a_migrated_database_it_parses_offline_and_says_what_to_run(tmp_path):
+    # A fresh embedded install (empty var/) with a language model configured: only the model needs the database.
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="grapefruit.settings",
+        GRAPEFRUIT_VAR_DIR=str(tmp_path),
+        ASI_API_KEY="sk-test",
+        ASI_BASE_URL="http://127.0.0.1:9/v1",
+    )
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "parse_receipt", "--json", str(US_RECEIPT)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0
+    (result,) = json_lines(proc.stdout)
+    assert result["result"]["total"] == 28.47
+    notices = [line for line in proc.stderr.splitlines() if "migrate" in line]
+    assert notices == [
+        "The database is not migrated, so the language model is not used and receipts are parsed offline: "
+        "run `python manage.py migrate` to use it."
+    ]

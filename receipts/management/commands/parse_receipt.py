@@ -1,7 +1,9 @@
 """`manage.py parse_receipt [--json] [--offline] PATH [PATH ...]`: run the upload pipeline on files without saving anything.
 
 Used to check the parser on hundreds of receipts: one unreadable file prints an error object and the others
-carry on. With --json every file gives one JSON object per line on stdout.
+carry on. With --json every file gives one JSON object per line on stdout. The offline parser needs no database;
+the language model does (its cache, budgets and log), so without a migrated database the command parses offline
+and says once what to run.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from ocr.errors import OcrError
+from receipts import llm_parsing
 from receipts.parsing import ParsedReceipt
 from receipts.pipeline import understand_file
 
@@ -31,9 +36,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        use_llm = not options["offline"] and llm_parsing.is_enabled()
+        if use_llm and not database_migrated():
+            self.stderr.write(
+                "The database is not migrated, so the language model is not used and receipts are parsed "
+                "offline: run `python manage.py migrate` to use it."
+            )
+            use_llm = False
         for path in options["paths"]:
             try:
-                parsed = understand_file(path, use_llm=not options["offline"])
+                parsed = understand_file(path, use_llm=use_llm)
             except Exception as error:  # one bad file out of hundreds must not stop the others
                 self._report_error(path, _reason(path, error), as_json=options["json"])
                 continue
@@ -49,6 +61,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"path": str(path), "error": message}, ensure_ascii=False))
         else:
             self.stderr.write(f"{path}: {message}")
+
+
+def database_migrated() -> bool:
+    """Whether the database answers and has every migration applied."""
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return False
 
 
 def _reason(path: Path, error: Exception) -> str:
