@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from inventory.units import UNIT_CHOICES
 from receipts.models import ReceiptLine
-from receipts.services import PASTED_TEXT_NAME, LineEdit, Upload
+from receipts.services import PASTED_TEXT_NAME, BoughtOn, LineEdit, Upload
 
 MAX_PASTED_TEXT = 100_000
 
@@ -137,4 +137,16 @@ def line_initial(line: ReceiptLine) -> dict[str, Any]:
 class ApplyForm(forms.Form):
     apply_duplicate = forms.BooleanField(
         required=False, label="I checked: this is a different purchase, apply it anyway"
+    )
+    # Asked only for a receipt dated well in the past (receipts.services.purchase_date_needs_confirmation).
+    bought_on = forms.TypedChoiceField(
+        choices=[
+            (BoughtOn.RECEIPT_DATE.value, "On the date printed on the receipt"),
+            (BoughtOn.TODAY.value, "Today"),
+        ],
+        coerce=BoughtOn,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="When were these bought?",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process, utils
@@ -130,6 +130,9 @@ _NOT_PRODUCTS = re.compile(
     re.IGNORECASE,
 )
 
+# Receipt line quantities are stored with three decimals.
+QUANTITY_STEP = Decimal("0.001")
+
 # rapidfuzz scores (0-100) on normalised names.
 CONFIDENT_SCORE = 88.0
 POSSIBLE_SCORE = 62.0
@@ -148,11 +151,20 @@ class Candidate:
 
 @dataclass(frozen=True)
 class AliasHit:
-    """What a member chose before for the same printed text at the same store."""
+    """What a member chose before for the same printed text at the same store: the action and item, and the
+    amount they corrected the line to, as `size` of `unit` per printed unit (None when they kept it)."""
 
     action: Action
     item_id: int | None
     times_confirmed: int = 1
+    size: Decimal | None = None
+    unit: str = ""
+
+    def amount(self, printed_quantity: Decimal) -> tuple[Decimal, str] | None:
+        """The remembered correction applied to this line's printed quantity."""
+        if self.size is None or not self.unit:
+            return None
+        return (abs(printed_quantity) * self.size).quantize(QUANTITY_STEP, ROUND_HALF_UP), self.unit
 
 
 @dataclass(frozen=True)

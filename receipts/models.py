@@ -15,6 +15,7 @@ from grapefruit.encryption import (
     EncryptedJSONField,
     EncryptedTextField,
 )
+from inventory.units import UNIT_CHOICES
 from receipts import matching
 
 # Blind index purposes; a receipt's store and an alias's store must share one to be compared.
@@ -37,6 +38,7 @@ class Receipt(models.Model):
         NEEDS_REVIEW = "needs_review", "Needs review"
         APPLIED = "applied", "Added to inventory"
         FAILED = "failed", "Failed"
+        NOT_A_RECEIPT = "not_receipt", "Not a receipt"
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Photo or scan"
@@ -119,6 +121,9 @@ class ReceiptLine(models.Model):
     position = models.PositiveSmallIntegerField()
     printed_name = EncryptedTextField()  # as the receipt printed it; the alias memory learns from this text
     name = EncryptedTextField()  # as the member wants it (editable)
+    # The quantity and unit as the receipt printed them; the store memory learns a member's corrections from them.
+    printed_quantity = models.DecimalField(max_digits=12, decimal_places=3, default=1)
+    printed_unit = models.CharField(max_length=20, default="pcs")
     quantity = models.DecimalField(max_digits=12, decimal_places=3, default=1)
     unit = models.CharField(max_length=20, default="pcs")
     unit_price = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -160,12 +165,20 @@ class StoreAlias(models.Model):
         "inventory.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     times_confirmed = models.PositiveIntegerField(default=1)
+    # A member's correction of the line's amount: `size` of `unit` for each printed one ("EGGS 18CT", 1 pcs ->
+    # 18 pcs; "MINCE", 1.1 lb -> 0.499 kg). Null when the printed quantity and unit were kept.
+    size = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(max_length=8, choices=UNIT_CHOICES, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "store_index", "alias_index"], name="store_alias_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(size__isnull=True) | (models.Q(size__gt=0) & ~models.Q(unit="")),
+                name="store_alias_size_has_unit",
             ),
             models.CheckConstraint(
                 condition=~models.Q(action="add_existing") | models.Q(item__isnull=False),

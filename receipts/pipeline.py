@@ -40,7 +40,8 @@ def understand_text(
 ) -> ParsedReceipt:
     """Parse receipt text offline, then let the configured language model refine it when one is enabled."""
     offline = parse_receipt_text(text)
-    if not use_llm:
+    # Text that is not a receipt is not sent anywhere: there is nothing a model could add to it.
+    if not use_llm or not offline.is_receipt:
         return offline
     if not llm_parsing.is_enabled():
         return offline

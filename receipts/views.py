@@ -77,6 +77,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     receipt=receipt,
                     allow_duplicate=apply_form.cleaned_data["apply_duplicate"],
+                    bought_on=apply_form.cleaned_data["bought_on"],
                 )
                 messages.success(request, "The receipt was added to your inventory.")
             else:
@@ -123,4 +124,5 @@ def _review_context(
         "apply_form": apply_form or ApplyForm(),
         "totals": selectors.receipt_totals(receipt=receipt, lines=lines),
         "editable": receipt.status == Receipt.Status.NEEDS_REVIEW,
+        "ask_bought_on": services.purchase_date_needs_confirmation(receipt),
     }

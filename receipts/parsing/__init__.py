@@ -19,12 +19,14 @@ from receipts.parsing.items import parse_items
 from receipts.parsing.lines import split_line, split_merged_items
 from receipts.parsing.money import CENT, ONE, ZERO, to_decimal
 from receipts.parsing.noise import clean_line
+from receipts.parsing.plausibility import NOT_A_RECEIPT, looks_like_receipt
 from receipts.parsing.reconcile import reconcile
 from receipts.parsing.result import ParsedLine, ParsedReceipt
 from receipts.parsing.totals import find_total
 
 __all__ = [
     "CENT",
+    "NOT_A_RECEIPT",
     "ONE",
     "ZERO",
     "Header",
@@ -51,6 +53,14 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
     ends = [i for i in (head.items_end, head.total_index) if i is not None]
     end = min(ends, default=len(lines))
     items, charges = parse_items(lines, end)
+    if not looks_like_receipt(
+        lines,
+        has_items=bool(items),
+        total_labelled=head.total_index is not None,
+        total_found=head.total is not None,
+        has_date=head.date is not None,
+    ):
+        return ParsedReceipt(warnings=(NOT_A_RECEIPT,), is_receipt=False)
     receipt = ParsedReceipt(
         merchant=head.merchant,
         merchant_address=head.address,

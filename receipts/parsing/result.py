@@ -49,6 +49,8 @@ class ParsedReceipt:
     adjustments: tuple[tuple[str, Decimal], ...] = ()
     payments: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # False when the text does not look like a receipt at all (see receipts.parsing.plausibility).
+    is_receipt: bool = True
 
     def to_json(self) -> dict:
         """The command's JSON shape. Money becomes JSON numbers: a 2-decimal Decimal's float repr round-trips."""
@@ -63,6 +65,7 @@ class ParsedReceipt:
             "total": _num(self.total),
             "items": [item.to_json() for item in self.items],
             "warnings": list(self.warnings),
+            "is_receipt": self.is_receipt,
         }
 
 

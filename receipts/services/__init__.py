@@ -3,6 +3,7 @@ review (corrections, apply to inventory). Import them from here."""
 
 from receipts.services.ingest import (
     NO_ITEMS_FOUND,
+    NOT_A_RECEIPT,
     PASTED_TEXT_NAME,
     UNEXPECTED_FAILURE,
     ReceiptError,
@@ -15,17 +16,26 @@ from receipts.services.ingest import (
     receipt_upload,
 )
 from receipts.services.memory import find_duplicate, purchase_key, receipt_match, store_alias_learn
-from receipts.services.review import LineEdit, receipt_apply, receipt_lines_update
+from receipts.services.review import (
+    BoughtOn,
+    LineEdit,
+    purchase_date_needs_confirmation,
+    receipt_apply,
+    receipt_lines_update,
+)
 
 __all__ = [
+    "NOT_A_RECEIPT",
     "NO_ITEMS_FOUND",
     "PASTED_TEXT_NAME",
     "UNEXPECTED_FAILURE",
+    "BoughtOn",
     "LineEdit",
     "ReceiptError",
     "ReceiptUploadError",
     "Upload",
     "find_duplicate",
+    "purchase_date_needs_confirmation",
     "purchase_key",
     "receipt_apply",
     "receipt_fail",

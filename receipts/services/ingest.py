@@ -29,6 +29,10 @@ from receipts.services.memory import find_duplicate, purchase_key, receipt_match
 PASTED_TEXT_NAME = "pasted-text.txt"
 UNEXPECTED_FAILURE = "Something went wrong while processing this receipt. Try again, or upload it once more."
 NO_ITEMS_FOUND = "No purchased items were found in the text. Try a sharper photo of the whole receipt."
+NOT_A_RECEIPT = (
+    "This does not look like a receipt: no total, date or purchased items could be read in it. "
+    "Upload a photo of the whole receipt, or paste its text."
+)
 
 
 class ReceiptError(Exception):
@@ -166,6 +170,8 @@ def receipt_parse(*, receipt_id: int) -> Receipt | None:
     # Parsing may call an LLM: it runs before the row is locked, not while holding the lock. The household and
     # member decide what may be sent (opt-out, budget, rate limit).
     parsed = understand_text(receipt.ocr_text, household=receipt.household, actor=receipt.uploaded_by)
+    if not parsed.is_receipt:
+        return receipt_fail(receipt_id=receipt.pk, reason=NOT_A_RECEIPT, status=Receipt.Status.NOT_A_RECEIPT)
     if not parsed.items:
         return receipt_fail(receipt_id=receipt.pk, reason=NO_ITEMS_FOUND)
     with transaction.atomic():
@@ -214,6 +220,8 @@ def _line_from_parsed(receipt: Receipt, position: int, line: Any) -> ReceiptLine
         position=position,
         printed_name=line.name,
         name=line.name,
+        printed_quantity=abs(line.quantity),
+        printed_unit=normalise_unit(line.unit),
         quantity=abs(line.quantity),
         unit=normalise_unit(line.unit),
         unit_price=line.unit_price,
@@ -231,8 +239,11 @@ def normalise_unit(unit: str) -> str:
         return "pcs"
 
 
-def receipt_fail(*, receipt_id: int, reason: str) -> Receipt | None:
-    """Mark an unfinished receipt failed with a reason the member can read; a finished one is left alone."""
+def receipt_fail(
+    *, receipt_id: int, reason: str, status: Receipt.Status = Receipt.Status.FAILED
+) -> Receipt | None:
+    """End an unfinished receipt with a reason the member can read: failed, or (`status`) not a receipt at all.
+    A finished one is left alone."""
     with transaction.atomic():
         receipt = (
             Receipt.objects.select_for_update()
@@ -241,10 +252,11 @@ def receipt_fail(*, receipt_id: int, reason: str) -> Receipt | None:
         )
         if receipt is None:
             return None
-        receipt.status = Receipt.Status.FAILED
+        receipt.status = status
         receipt.failure_reason = reason
         receipt.save(update_fields=["status", "failure_reason", "updated_at"])
-        audit_record(actor=None, household=receipt.household, action="receipt.fail", target=receipt)
+        action = "receipt.not_a_receipt" if status == Receipt.Status.NOT_A_RECEIPT else "receipt.fail"
+        audit_record(actor=None, household=receipt.household, action=action, target=receipt)
     return receipt
 
 

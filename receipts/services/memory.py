@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from grapefruit.encryption import blind_index
@@ -18,6 +18,9 @@ from receipts.models import (
 )
 from receipts.selectors import item_candidates
 
+# StoreAlias.size keeps four decimals: a pound in kilograms is 0.4536.
+SIZE_STEP = Decimal("0.0001")
+
 
 def receipt_match(*, receipt: Receipt) -> None:
     """Suggest an action and item for every line a member has not chosen by hand."""
@@ -31,6 +34,9 @@ def receipt_match(*, receipt: Receipt) -> None:
             )
         else:
             hit = aliases.get(matching.alias_key(line.printed_name))
+            remembered = hit.amount(line.printed_quantity) if hit is not None else None
+            if remembered is not None:
+                line.quantity, line.unit = remembered
             suggestion = matching.suggest(line.printed_name, line.unit, candidates, hit)
         line.action = suggestion.action.value
         line.item_id = suggestion.item_id
@@ -64,7 +70,9 @@ def _aliases(receipt: Receipt) -> dict[str, matching.AliasHit]:
     if not receipt.merchant:
         return {}
     return {
-        row.alias_text: matching.AliasHit(matching.Action(row.action), row.item_id, row.times_confirmed)
+        row.alias_text: matching.AliasHit(
+            matching.Action(row.action), row.item_id, row.times_confirmed, size=row.size, unit=row.unit
+        )
         for row in _store_aliases(receipt)
     }
 
@@ -95,7 +103,8 @@ def find_duplicate(receipt: Receipt) -> Receipt | None:
 
 
 def store_alias_learn(*, receipt: Receipt, line: ReceiptLine) -> None:
-    """Learn the member's choice for this printed text at this store; a repeated choice grows more certain."""
+    """Learn the member's choice for this printed text at this store (a repeated choice grows more certain), and
+    the quantity and unit they corrected the line to."""
     if not receipt.merchant or line.action == ReceiptLine.Action.CREATE_NEW:
         return
     key = matching.alias_key(line.printed_name)
@@ -110,4 +119,14 @@ def store_alias_learn(*, receipt: Receipt, line: ReceiptLine) -> None:
     same = alias.action == line.action and alias.item_id == line.item_id
     alias.times_confirmed = alias.times_confirmed + 1 if same else 1
     alias.action, alias.item_id = line.action, line.item_id
+    alias.size, alias.unit = _size_correction(line)
     alias.save()
+
+
+def _size_correction(line: ReceiptLine) -> tuple[Decimal | None, str]:
+    """The line's amount per printed unit when it differs from what the receipt printed ('EGGS 18CT': 18 pcs
+    for each 1 printed), else (None, '')."""
+    printed = abs(line.printed_quantity)
+    if not printed or (line.quantity, line.unit) == (printed, line.printed_unit):
+        return None, ""
+    return (line.quantity / printed).quantize(SIZE_STEP, ROUND_HALF_UP), line.unit

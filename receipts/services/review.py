@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,18 @@ from receipts.models import Receipt, ReceiptLine
 from receipts.selectors import household_items
 from receipts.services.ingest import ReceiptError
 from receipts.services.memory import store_alias_learn
+
+# A receipt dated further back than this asks when its items were bought before it changes stock.
+CONFIRM_DATE_AFTER_DAYS = 7
+# When a receipt prints its date but no time, its purchases are recorded at midday of that date.
+DEFAULT_PURCHASE_TIME = time(12, 0)
+
+
+class BoughtOn(StrEnum):
+    """When the items of a receipt dated well in the past were bought, as the member says."""
+
+    RECEIPT_DATE = "receipt_date"
+    TODAY = "today"
 
 
 @dataclass(frozen=True)
@@ -89,8 +103,15 @@ def _household_item_ids(receipt: Receipt) -> set[int]:
     return set(household_items(household=receipt.household).values_list("pk", flat=True))
 
 
-def receipt_apply(*, actor: Any, receipt: Receipt, allow_duplicate: bool = False) -> Receipt:
-    """Add every accepted line to stock in one transaction: a failure on any line leaves stock untouched."""
+def receipt_apply(
+    *, actor: Any, receipt: Receipt, allow_duplicate: bool = False, bought_on: BoughtOn | None = None
+) -> Receipt:
+    """Add every accepted line to stock in one transaction: a failure on any line leaves stock untouched.
+
+    The stock is recorded as bought at the receipt's date and time, so the forecaster learns from when things
+    were bought, not from when the receipt was read; one dated more than CONFIRM_DATE_AFTER_DAYS back needs the
+    member to say whether that date (or today) is right.
+    """
     with transaction.atomic():
         receipt = _lock_for_review(receipt)
         if receipt.duplicate_of_id and not allow_duplicate:
@@ -98,22 +119,65 @@ def receipt_apply(*, actor: Any, receipt: Receipt, allow_duplicate: bool = False
                 f"This looks like receipt #{receipt.duplicate_of_id} uploaded again. "
                 "Confirm it is a different purchase to apply it."
             )
+        if bought_on is None and purchase_date_needs_confirmation(receipt):
+            raise ReceiptError(_date_question(receipt))
+        bought_at = purchase_moment(receipt, bought_on)
         item_ids = _household_item_ids(receipt)
         added = 0
         for line in receipt.lines.select_related("item").order_by("position"):
-            added += _apply_line(actor, receipt, line, item_ids)
+            added += _apply_line(actor, receipt, line, item_ids, bought_at)
         receipt.status = Receipt.Status.APPLIED
         receipt.applied_at = timezone.now()
         receipt.applied_by = actor
         receipt.save(update_fields=["status", "applied_at", "applied_by", "updated_at"])
         audit_record(
             actor=actor, household=receipt.household, action="receipt.apply", target=receipt,
-            details={"lines_added": added, "duplicate_confirmed": bool(receipt.duplicate_of_id)},
+            details={
+                "lines_added": added, "duplicate_confirmed": bool(receipt.duplicate_of_id),
+                "bought_on": bought_at.date().isoformat(),
+            },
         )  # fmt: skip
     return receipt
 
 
-def _apply_line(actor: Any, receipt: Receipt, line: ReceiptLine, item_ids: set[int]) -> int:
+def purchase_date_needs_confirmation(receipt: Receipt, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        receipt.purchase_date is not None and (today - receipt.purchase_date).days > CONFIRM_DATE_AFTER_DAYS
+    )
+
+
+def purchase_moment(receipt: Receipt, bought_on: BoughtOn | None = None) -> datetime:
+    """When the receipt's items were bought: its printed date and time (midday when no time is printed), never
+    later than now (a misread date in the future), or now when the member says they were bought today."""
+    now = timezone.now()
+    if receipt.purchase_date is None or bought_on == BoughtOn.TODAY:
+        return now
+    clock = _printed_time(receipt) or DEFAULT_PURCHASE_TIME
+    return min(timezone.make_aware(datetime.combine(receipt.purchase_date, clock)), now)
+
+
+def _printed_time(receipt: Receipt) -> time | None:
+    printed = (receipt.parsed or {}).get("time")
+    try:
+        return time.fromisoformat(printed) if printed else None
+    except ValueError:
+        return None
+
+
+def _date_question(receipt: Receipt) -> str:
+    when = receipt.purchase_date
+    assert when is not None
+    days = (timezone.localdate() - when).days
+    return (
+        f"This receipt is dated {when.day} {when:%B %Y}, {days} days ago. Say whether its items were bought "
+        "on that date or today before adding them to your inventory."
+    )
+
+
+def _apply_line(
+    actor: Any, receipt: Receipt, line: ReceiptLine, item_ids: set[int], bought_at: datetime
+) -> int:
     if line.action == ReceiptLine.Action.IGNORE:
         store_alias_learn(receipt=receipt, line=line)
         return 0
@@ -130,7 +194,9 @@ def _apply_line(actor: Any, receipt: Receipt, line: ReceiptLine, item_ids: set[i
             line.save(update_fields=["item", "action"])
         quantity, unit = matching.fit_to_unit(line.printed_name, line.quantity, line.unit, item.unit)
         source = inventory.StockSource(type="receipts.receipt", id=str(receipt.pk))
-        inventory.stock_add(actor=actor, item=item, amount=quantity, unit=unit, kind="receipt", source=source)
+        inventory.stock_add(
+            actor=actor, item=item, amount=quantity, unit=unit, kind="receipt", source=source, at=bought_at
+        )
         _record_price(actor, receipt, line, item, quantity, unit, source)
     except (ValidationError, ReceiptError) as error:
         raise ReceiptError(f"Line {line.position} ({line.name}): {_message(error)}") from error
@@ -143,8 +209,6 @@ def _record_price(
 ) -> None:
     """What was paid, per unit of the item, for the cart and the reorder job (inventory keeps it). A line
     counted in pieces is that many packs."""
-    from inventory import services as inventory
-
     if line.total_price is None:
         return
     inventory.price_paid_record(

@@ -7,7 +7,7 @@ from typing import Any
 
 from inventory import services as inventory
 from receipts import services
-from receipts.models import Receipt
+from receipts.models import Receipt, ReceiptLine
 from receipts.tests.documents import fixture_text
 
 
@@ -33,3 +33,19 @@ def make_item(*, user: Any, household: Any, name: str, unit: str = "pcs", quanti
     return inventory.item_create(
         actor=user, household=household, name=name, unit=unit, quantity=Decimal(quantity)
     )
+
+
+def line_named(receipt: Receipt, printed_name: str) -> ReceiptLine:
+    # Line names are encrypted: the database cannot filter on them.
+    (line,) = [line for line in receipt.lines.all() if line.printed_name == printed_name]
+    return line
+
+
+def line_edit(line: ReceiptLine, **changes: Any) -> services.LineEdit:
+    """The review page's version of a line: as it is, with `changes` made by the member."""
+    fields = {
+        "line_id": line.pk, "name": line.name, "quantity": line.quantity, "unit": line.unit,
+        "total_price": line.total_price, "action": line.action, "item_id": line.item_id,
+        "new_item_name": line.new_item_name,
+    }  # fmt: skip
+    return services.LineEdit(**{**fields, **changes})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from receipts.parsing import ParsedReceipt, clean_line, parse_receipt_text, to_decimal
+from receipts.parsing import NOT_A_RECEIPT, ParsedReceipt, clean_line, parse_receipt_text, to_decimal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -218,7 +218,7 @@ def test_quantity_column_and_bracketed_coupon():
 
 
 def test_total_read_from_a_block_of_labels_followed_by_a_block_of_amounts():
-    text = "SHOP SDN BHD\nITEM A\n1\n16.98\nSUB-TOTAL (EX)\nTOTAL TAX\nROUNDING\nTOTAL\nCASH\nCHANGE\n"
+    text = "SHOP SDN BHD\nDATE: 03/01/2018\nITEM A\n1\n16.98\nSUB-TOTAL (EX)\nTOTAL TAX\nROUNDING\nTOTAL\nCASH\nCHANGE\n"
     text += "16.98\n1.02\n0.00\n18.00\n20.00\n2.00\n"
     receipt = parse_receipt_text(text)
     assert receipt.total == Decimal("18.00")
@@ -226,7 +226,7 @@ def test_total_read_from_a_block_of_labels_followed_by_a_block_of_amounts():
 
 
 def test_rounded_total_after_a_rounding_adjustment():
-    text = "SHOP\nTOTAL AMT.......... RM\n60.31\nROUNDING ADJ......\n-0.01\nRM\n60.30\nCASH\n70.30\nCHANGE\n10.00\n"
+    text = "SHOP\n03/01/2018 12:02\nTOTAL AMT.......... RM\n60.31\nROUNDING ADJ......\n-0.01\nRM\n60.30\nCASH\n70.30\nCHANGE\n10.00\n"
     assert parse_receipt_text(text).total == Decimal("60.30")
 
 
@@ -293,6 +293,7 @@ def test_money_stays_decimal_and_json_uses_numbers(us_receipt):
         "total",
         "items",
         "warnings",
+        "is_receipt",
     }
 
 
@@ -316,8 +317,7 @@ def test_damaged_text_never_makes_the_parser_fail():
         assert isinstance(parse_receipt_text("".join(text)).to_json(), dict)
 
 
-def test_empty_text_gives_an_empty_receipt_with_warnings():
+def test_empty_text_is_not_a_receipt():
     receipt = parse_receipt_text("")
-    assert receipt.items == ()
-    assert "no line items found" in receipt.warnings
-    assert "no total found" in receipt.warnings
+    assert (receipt.items, receipt.is_receipt) == ((), False)
+    assert receipt.warnings == (NOT_A_RECEIPT,)

@@ -8,9 +8,21 @@ from inventory.models import Item, StockEvent
 from receipts import services
 from receipts.models import Receipt, ReceiptLine, StoreAlias
 from receipts.tests.documents import blank_png, fixture_text, receipt_png
-from receipts.tests.helpers import make_item, process, processed_fixture, upload_text
+from receipts.tests.helpers import (
+    line_edit,
+    line_named,
+    make_item,
+    process,
+    processed_fixture,
+    upload_text,
+)
 
 pytestmark = pytest.mark.django_db
+
+# The fixture receipts are from 2025: applying them says their date is right.
+BOUGHT_ON_RECEIPT_DATE = services.BoughtOn.RECEIPT_DATE
+# A receipt (a store, a date, a labelled total) whose purchased lines cannot be read.
+NO_ITEMS_RECEIPT = "CORNER GROCER\n03/02/2025 10:15\n\nTOTAL         11.08\nVISA          11.08\n"
 
 
 # --- upload ----------------------------------------------------------------------------------------------------
@@ -109,16 +121,24 @@ def test_stages_delivered_twice_do_their_work_once(user, household):
     assert AuditEvent.objects.filter(action="receipt.ocr", target_id=str(receipt.pk)).count() == 1
 
 
-def test_text_without_items_fails_the_receipt(user, household):
-    receipt = process(
-        upload_text(user=user, household=household, text="Thank you for shopping\nSee you soon")
-    )
+def test_a_receipt_without_readable_items_fails_with_a_reason(user, household):
+    receipt = process(upload_text(user=user, household=household, text=NO_ITEMS_RECEIPT))
     assert receipt.status == Receipt.Status.FAILED
     assert receipt.failure_reason == services.NO_ITEMS_FOUND
 
 
+def test_text_that_is_not_a_receipt_says_so_and_keeps_no_lines(user, household):
+    receipt = process(
+        upload_text(user=user, household=household, text="Thank you for shopping\nSee you soon")
+    )
+    assert (receipt.status, receipt.get_status_display()) == (Receipt.Status.NOT_A_RECEIPT, "Not a receipt")
+    assert receipt.failure_reason == services.NOT_A_RECEIPT
+    assert receipt.lines.count() == 0
+    assert AuditEvent.objects.filter(action="receipt.not_a_receipt", target_id=str(receipt.pk)).exists()
+
+
 def test_retry_sends_a_failed_receipt_back_to_the_queue(user, household, django_capture_on_commit_callbacks):
-    receipt = process(upload_text(user=user, household=household, text="nothing to see here at all"))
+    receipt = process(upload_text(user=user, household=household, text=NO_ITEMS_RECEIPT))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.receipt_retry(actor=user, receipt=receipt)
     receipt.refresh_from_db()
@@ -129,21 +149,6 @@ def test_retry_sends_a_failed_receipt_back_to_the_queue(user, household, django_
 
 
 # --- review, alias memory, apply -------------------------------------------------------------------------------
-
-
-def _edit(line: ReceiptLine, **changes) -> services.LineEdit:
-    fields = {
-        "line_id": line.pk, "name": line.name, "quantity": line.quantity, "unit": line.unit,
-        "total_price": line.total_price, "action": line.action, "item_id": line.item_id,
-        "new_item_name": line.new_item_name,
-    }  # fmt: skip
-    return services.LineEdit(**{**fields, **changes})
-
-
-def _line(receipt: Receipt, printed_name: str) -> ReceiptLine:
-    # Line names are encrypted: the database cannot filter on them.
-    (line,) = [line for line in receipt.lines.all() if line.printed_name == printed_name]
-    return line
 
 
 def _corrections_needed(receipt: Receipt, wanted: dict[str, int | None]) -> int:
@@ -162,15 +167,15 @@ def test_alias_memory_learns_a_correction_so_the_next_receipt_from_the_store_nee
     wanted = {"EXC FUS 85SELPP": fusilli.pk, "LG EGGS 12CT": eggs.pk}
     assert _corrections_needed(first, wanted) == 1  # the pasta code means nothing to fuzzy matching
 
-    pasta_line = _line(first, "EXC FUS 85SELPP")
+    pasta_line = line_named(first, "EXC FUS 85SELPP")
     services.receipt_lines_update(
-        actor=user, receipt=first, edits=[_edit(pasta_line, action="add_existing", item_id=fusilli.pk)]
+        actor=user, receipt=first, edits=[line_edit(pasta_line, action="add_existing", item_id=fusilli.pk)]
     )
-    services.receipt_apply(actor=user, receipt=first)
+    services.receipt_apply(actor=user, receipt=first, bought_on=BOUGHT_ON_RECEIPT_DATE)
 
     second = processed_fixture(user=user, household=household, name="corner_shop_2.txt")
     assert _corrections_needed(second, wanted) == 0
-    remembered = _line(second, "EXC FUS 85SELPP")
+    remembered = line_named(second, "EXC FUS 85SELPP")
     assert (remembered.match_source, remembered.confidence) == ("alias", Decimal("0.99"))
     alias = StoreAlias.objects.get(household=household, item=fusilli)
     assert (alias.store_name, alias.alias_text) == ("CORNER GROCER", "exc fus 85selpp")
@@ -179,21 +184,21 @@ def test_alias_memory_learns_a_correction_so_the_next_receipt_from_the_store_nee
 def test_alias_memory_is_per_store_and_per_household(user, household, other_household):
     fusilli = make_item(user=user, household=household, name="Fusilli pasta")
     first = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
-    line = _line(first, "EXC FUS 85SELPP")
+    line = line_named(first, "EXC FUS 85SELPP")
     services.receipt_lines_update(
-        actor=user, receipt=first, edits=[_edit(line, action="add_existing", item_id=fusilli.pk)]
+        actor=user, receipt=first, edits=[line_edit(line, action="add_existing", item_id=fusilli.pk)]
     )
     other_store = fixture_text("corner_shop_2.txt").replace("CORNER GROCER", "BIG MART")
     elsewhere = process(upload_text(user=user, household=household, text=other_store))
-    assert _line(elsewhere, "EXC FUS 85SELPP").match_source != "alias"
+    assert line_named(elsewhere, "EXC FUS 85SELPP").match_source != "alias"
     neighbours = processed_fixture(user=None, household=other_household, name="corner_shop_2.txt")
-    assert _line(neighbours, "EXC FUS 85SELPP").match_source != "alias"
+    assert line_named(neighbours, "EXC FUS 85SELPP").match_source != "alias"
 
 
 def test_apply_adds_stock_and_creates_new_items_in_one_go(user, household):
     milk = make_item(user=user, household=household, name="Whole milk", unit="gal", quantity="1")
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
-    services.receipt_apply(actor=user, receipt=receipt)
+    services.receipt_apply(actor=user, receipt=receipt, bought_on=BOUGHT_ON_RECEIPT_DATE)
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.APPLIED
     milk.refresh_from_db()
@@ -203,7 +208,7 @@ def test_apply_adds_stock_and_creates_new_items_in_one_go(user, household):
     events = StockEvent.objects.filter(source_type="receipts.receipt", source_id=str(receipt.pk))
     assert events.count() == 4
     with pytest.raises(services.ReceiptError, match="cannot be changed"):
-        services.receipt_apply(actor=user, receipt=receipt)
+        services.receipt_apply(actor=user, receipt=receipt, bought_on=BOUGHT_ON_RECEIPT_DATE)
 
 
 def test_apply_is_all_or_nothing_when_one_line_fails(user, household):
@@ -213,10 +218,10 @@ def test_apply_is_all_or_nothing_when_one_line_fails(user, household):
     last = receipt.lines.get(position=4)
     # Eggs counted in pieces cannot go into an item kept in kilograms: the fourth line fails.
     services.receipt_lines_update(
-        actor=user, receipt=receipt, edits=[_edit(last, action="add_existing", item_id=flour.pk)]
+        actor=user, receipt=receipt, edits=[line_edit(last, action="add_existing", item_id=flour.pk)]
     )
     with pytest.raises(services.ReceiptError, match="Line 4"):
-        services.receipt_apply(actor=user, receipt=receipt)
+        services.receipt_apply(actor=user, receipt=receipt, bought_on=BOUGHT_ON_RECEIPT_DATE)
     milk.refresh_from_db()
     flour.refresh_from_db()
     assert (milk.quantity, flour.quantity) == (Decimal(1), Decimal(2))
@@ -232,7 +237,7 @@ def test_line_update_refuses_another_households_item(user, household, other_hous
     line = receipt.lines.first()
     with pytest.raises(services.ReceiptError, match="not in your inventory"):
         services.receipt_lines_update(
-            actor=user, receipt=receipt, edits=[_edit(line, action="add_existing", item_id=theirs.pk)]
+            actor=user, receipt=receipt, edits=[line_edit(line, action="add_existing", item_id=theirs.pk)]
         )
 
 
@@ -245,9 +250,9 @@ def test_the_same_file_uploaded_twice_is_flagged_and_cannot_touch_stock_unconfir
     assert first.duplicate_of is None
     assert again.duplicate_of == first
     with pytest.raises(services.ReceiptError, match="uploaded again"):
-        services.receipt_apply(actor=user, receipt=again)
+        services.receipt_apply(actor=user, receipt=again, bought_on=BOUGHT_ON_RECEIPT_DATE)
     assert not StockEvent.objects.exists()
-    services.receipt_apply(actor=user, receipt=again, allow_duplicate=True)
+    services.receipt_apply(actor=user, receipt=again, allow_duplicate=True, bought_on=BOUGHT_ON_RECEIPT_DATE)
     assert StockEvent.objects.count() == 4
 
 
@@ -274,10 +279,10 @@ def test_returned_items_are_ignored_by_default_and_never_added_to_stock(user, ho
     assert returned[0].action == ReceiptLine.Action.IGNORE
     milk = Item.objects.get(household=household)
     services.receipt_lines_update(
-        actor=user, receipt=receipt, edits=[_edit(returned[0], action="add_existing", item_id=milk.pk)]
+        actor=user, receipt=receipt, edits=[line_edit(returned[0], action="add_existing", item_id=milk.pk)]
     )
     with pytest.raises(services.ReceiptError, match="returned item"):
-        services.receipt_apply(actor=user, receipt=receipt)
+        services.receipt_apply(actor=user, receipt=receipt, bought_on=BOUGHT_ON_RECEIPT_DATE)
 
 
 def test_an_unexpected_error_in_a_task_fails_the_receipt_with_a_readable_reason(user, household):

@@ -58,11 +58,11 @@ def test_a_worker_killed_mid_ocr_loses_and_duplicates_nothing(celery_worker, use
         assert AuditEvent.objects.filter(action=action, target_id=str(receipt.pk)).count() == 1
 
 
-def test_an_unreadable_upload_ends_as_a_failed_receipt_and_the_worker_carries_on(
-    celery_worker, user, household
-):
+def test_text_that_is_not_a_receipt_ends_as_such_and_the_worker_carries_on(celery_worker, user, household):
     first = upload_text(user=user, household=household, text="Thank you for shopping with us")
     second = upload_text(user=user, household=household, text=fixture_text("corner_shop_2.txt"))
-    wait_for(lambda: _status(first.pk) == Receipt.Status.FAILED and _status(second.pk) == "needs_review")
+    wait_for(
+        lambda: _status(first.pk) == Receipt.Status.NOT_A_RECEIPT and _status(second.pk) == "needs_review"
+    )
     first.refresh_from_db()
-    assert "No purchased items were found" in first.failure_reason
+    assert "does not look like a receipt" in first.failure_reason
