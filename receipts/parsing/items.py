@@ -35,6 +35,8 @@ from receipts.parsing.lines import (
 from receipts.parsing.money import CENT, ONE, TRAILING_AMOUNT_RE, ZERO, has_words
 from receipts.parsing.result import ParsedLine
 
+# How many lines above the first amount may still belong to the first item (its name and a quantity line).
+FIRST_ITEM_LINES_ABOVE = 2
 # A name line at least this long was cut at the printer's name column, so the next line continues it.
 WRAPPED_NAME_LENGTH = 18
 # Words a discount line is written with besides the name of the item it reduces.
@@ -110,8 +112,10 @@ def parse_items(lines: list[str], end: int) -> tuple[list[ParsedLine], list[tupl
     """The purchased lines, and the non-item charges among them (deposits, bag fees, deposit refunds)."""
     state = _State()
     start = next((i for i, line in enumerate(lines[:end]) if TRAILING_AMOUNT_RE.search(line)), end)
-    if 0 < start < end and lines[start - 1].strip():
-        start -= 1  # the first item's name may sit on the line above its amount
+    # The first item's name, and its quantity line, may sit above its amount ('Milk' / 'Qty: 2' / '$7.38').
+    for _ in range(FIRST_ITEM_LINES_ABOVE):
+        if 0 < start < end and lines[start - 1].strip():
+            start -= 1
     for line in lines[start:end]:
         for segment in split_merged_items(line):
             _consume(state, segment)
@@ -188,6 +192,9 @@ def _consume_negative(state: _State, parsed: Line) -> None:
         state.charges.append((clean_name(parsed.name), -parsed.amount))
         state.last_was_item = False
         return
+    if not state.items or state.items[-1].is_return:
+        # Nothing bought above it to take a saving off: on a refund receipt every line is a return.
+        state.returning = state.returning or _names_a_product(parsed.name)
     if state.returning or RETURN_MARK_RE.match(parsed.name):
         name = RETURN_MARK_RE.sub("", parsed.name).strip() or state.pending_name or ""
         if is_name_residue(name) and state.pending_name:
@@ -210,15 +217,20 @@ def _apply_discount(state: _State, parsed: Line) -> None:
     target.discount -= parsed.amount
 
 
+def _names_a_product(text: str) -> bool:
+    """More than the words a saving is written with ('COUPON', 'MEMBER SAVINGS 20% OFF')."""
+    return len(re.findall(r"[^\W\d_]", _DISCOUNT_WORDS_RE.sub(" ", clean_name(text)))) >= 4
+
+
 def _named_item(state: _State, parsed: Line) -> _Item | None:
     """The earlier item a discount line names, by its words ('COUPON CHOBANI GREEK YOG') or its item number."""
     codes = set(re.findall(r"\d{6,}", parsed.raw))
     for item in reversed(state.items):
         if codes & set(re.findall(r"\d{6,}", item.raw)):
             return item
-    words = _DISCOUNT_WORDS_RE.sub(" ", clean_name(parsed.name))
-    if len(re.findall(r"[^\W\d_]", words)) < 4:
+    if not _names_a_product(parsed.name):
         return None
+    words = _DISCOUNT_WORDS_RE.sub(" ", clean_name(parsed.name))
     best = max(state.items, key=lambda item: name_overlap(item.name, words), default=None)
     if best is not None and name_overlap(best.name, words) >= 0.6:
         return best

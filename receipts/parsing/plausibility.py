@@ -9,6 +9,8 @@ end a few lines in something like a price and so give an 'item', but those are a
 
 from __future__ import annotations
 
+import re
+
 from receipts.parsing.money import TRAILING_AMOUNT_RE
 
 # The development receipts print amounts on 13% (SROIE) to 60% of their lines.
@@ -21,10 +23,17 @@ NOT_A_RECEIPT = "this does not look like a receipt: no total, date or purchased 
 def looks_like_receipt(
     lines: list[str], *, has_items: bool, total_labelled: bool, total_found: bool, has_date: bool
 ) -> bool:
-    printed = [line for line in lines if line.strip()]
+    # Sentences (an e-mailed receipt's greeting and small print) are not what a receipt is printed in.
+    printed = [line for line in lines if line.strip() and not _is_prose(line)]
     priced_share = sum(1 for line in printed if TRAILING_AMOUNT_RE.search(line)) / max(len(printed), 1)
     score = 2 if has_date else 0
     score += 2 if total_labelled else 1 if total_found else 0
     if has_items:
         score += 2 if priced_share >= DENSE_PRICED_SHARE else 1 if priced_share >= SOME_PRICED_SHARE else 0
     return score >= SCORE_NEEDED
+
+
+def _is_prose(line: str) -> bool:
+    """Five words or more ending or breaking a sentence ('Thanks for your order. Here is your receipt')."""
+    words = re.findall(r"[^\W\d_]{2,}", line)
+    return len(words) >= 5 and bool(re.search(r"[.!?:,;]\s*$|[^\W\d_][.!?;,] +[^\W\d_]", line))

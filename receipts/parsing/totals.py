@@ -26,6 +26,7 @@ _TOTAL_KEYS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"\btotal\b|\btotaal\b|\bsumme\b|gesamtbetrag|\bmontant\b", re.IGNORECASE), 2),
 )
+_REFUND_RE = re.compile(r"\b(?:refund|return|rückgabe|retour|remboursement)", re.IGNORECASE)
 _SUBTOTAL_RE = re.compile(r"sub\s*-?\s*total|subtotaal|sous-?\s*total|order\s*total\b", re.IGNORECASE)
 _TAX_RE = re.compile(
     r"^\W*(?:[^\s:]+\s+){0,3}?(?:sales\s+)?(?:tax|gst|hst|pst|qst|tps|tvq|vat|mwst|[A-Z]=HST)\b(?!.*\btotal\b)(?<!before tax)",
@@ -113,7 +114,8 @@ def find_total(lines: list[str]) -> tuple[Decimal | None, int | None]:
         for regex, priority in _TOTAL_KEYS:
             if regex.search(line):
                 amount = _amount_near(lines, i)
-                if amount is not None and amount >= 0:
+                # A refund's total is what is paid back: 'REFUND TOTAL 16.00-'.
+                if amount is not None and (amount >= 0 or _REFUND_RE.search(line)):
                     amounts = re.findall(r"\d[.,]\d\d(?!\d)", line)
                     candidates.append((priority - (2 if len(amounts) > 1 else 0), i, amount))
                 break
