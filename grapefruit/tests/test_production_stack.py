@@ -65,7 +65,8 @@ def _apply_a_receipt(stack: ProductionStack, client: StackClient) -> None:
     review_path = f"/receipts/{receipt_id}/review/"
     form = HtmlForms.parse(client.get(f"/receipts/{receipt_id}/").text).first(action=review_path)
     assert int(form["lines-TOTAL_FORMS"]) > 0
-    response = client.post(review_path, {**form, "apply": ""}, follow=False)
+    # The fixture receipt is from March 2025: the member confirms its items were bought on that date.
+    response = client.post(review_path, {**form, "bought_on": "receipt_date", "apply": ""}, follow=False)
     assert response.status == 302, response.text[-2000:]
     assert _receipt_row(stack, receipt_id) == ("applied", 1)
     assert "WHOLE MILK" in client.get("/").text.upper()

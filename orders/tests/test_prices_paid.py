@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_applying_a_receipt_records_its_prices_per_item_unit_with_the_store_encrypted(user, household):
     milk = make_item(user=user, household=household, name="Whole milk", unit="l")
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
-    receipt_services.receipt_apply(actor=user, receipt=receipt)
+    receipt_services.receipt_apply(
+        actor=user, receipt=receipt, bought_on=receipt_services.BoughtOn.RECEIPT_DATE
+    )
 
     price = PricePaid.objects.get(item=milk)
     # "WHOLE MILK 1GAL 3.29" into an item kept in litres: 3.785 l for 3.29.
