@@ -6,5 +6,5 @@ class GrapefruitConfig(AppConfig):
     verbose_name = "Grapefruit core"
 
     def ready(self) -> None:
-        # Importing registers the system checks.
-        from grapefruit import checks, encryption_checks  # noqa: F401
+        # Importing registers the system checks and the audit receivers of Django's auth and admin signals.
+        from grapefruit import auth_audit, checks, encryption_checks  # noqa: F401

@@ -270,6 +270,14 @@ def _redact_log_part(text: str) -> str:
     return ADDRESS if _ADDRESS_LABEL.match(text) else text
 
 
+def mask_ip(address: str) -> str:
+    """An address as the logs show it: IPv4 keeps two octets, IPv6 three groups; anything else is dropped."""
+    if _IPV4.fullmatch(address):
+        return _IPV4.sub(_mask_ipv4, address)
+    masked = _IPV6.sub(_mask_ipv6, address)
+    return masked if masked != address else ""
+
+
 def _mask_ipv4(match: re.Match[str]) -> str:
     octets = match.groups()
     if any(int(octet) > 255 for octet in octets):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from grapefruit.models import Household, Invitation, Membership, User
 
 
@@ -27,9 +28,18 @@ def household_create_with_owner(*, username: str, email: str, password: str, hou
     return user
 
 
+def require_owner(actor: User, household: Household) -> None:
+    if not Membership.objects.filter(
+        user_id=actor.pk, household=household, role=Membership.Role.OWNER
+    ).exists():
+        raise PermissionDenied("Only the household owner can do this.")
+
+
+@records_refusals("invitation.create", target="household")
 @transaction.atomic
 def invitation_create(*, household: Household, actor: User) -> tuple[Invitation, str]:
     """Returns the invitation and its token; the token exists only in the link shown to the owner."""
+    require_owner(actor, household)
     token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         household=household,
@@ -52,6 +62,7 @@ def invitation_lookup(*, token: str) -> Invitation:
     return invitation
 
 
+@records_refusals("invitation.accept", errors=(InvitationInvalid,))
 @transaction.atomic
 def invitation_accept(*, token: str, username: str, email: str, password: str) -> User:
     """Create the account and its membership; the row lock makes a link usable exactly once, even when two
@@ -74,10 +85,12 @@ def invitation_accept(*, token: str, username: str, email: str, password: str) -
     return user
 
 
+@records_refusals("household.update_settings", target="household")
 @transaction.atomic
 def household_update_settings(
     *, household: Household, actor: User, name: str, low_stock_days: int, llm_opt_out: bool
 ) -> Household:
+    require_owner(actor, household)
     household.name = name
     household.low_stock_days = low_stock_days
     household.llm_opt_out = llm_opt_out
@@ -93,13 +106,15 @@ def household_update_settings(
     return household
 
 
+@records_refusals("membership.remove", target="membership")
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
+    require_owner(actor, membership.household)
     if membership.is_owner:
-        raise ValueError("The owner cannot be removed from the household.")
+        raise ValidationError("The owner cannot be removed from the household.")
     household = membership.household
     user = membership.user
     membership.delete()
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit_record(actor=actor, household=household, action="membership.remove", details={"user_id": user.pk})
+    audit_record(actor=actor, household=household, action="membership.remove", target=user)

@@ -8,6 +8,13 @@ urlpatterns = [
     path("health", views.health_view, name="health"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/password_change/", views.AuditedPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", views.AuditedPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.AuditedPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("household/", views.household_settings, name="household_settings"),

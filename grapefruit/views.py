@@ -1,22 +1,67 @@
 """Core pages: sign-in, sign-up, invitations, household settings and health."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
 from grapefruit import health, selectors, services
+from grapefruit.auth_audit import account_event_record
 from grapefruit.forms import AccountForm, HouseholdSettingsForm, SignupForm
 
 
 class SignInView(LoginView):
     # Sign-in attempts are rate limited per address by grapefruit.ratelimits, like every other form.
     redirect_authenticated_user = True
+
+
+class AuditedPasswordChangeView(PasswordChangeView):
+    """Django's view; a change, and a refused attempt (wrong current password), are audited."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        account_event_record(action="auth.password_change", user=self.request.user, request=self.request)
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        account_event_record(
+            action="auth.password_change",
+            user=self.request.user,
+            request=self.request,
+            outcome=AuditEvent.Outcome.REFUSED,
+        )
+        return super().form_invalid(form)
+
+
+class AuditedPasswordResetView(PasswordResetView):
+    """Django's view; a reset asked for is audited in the household of each account the address belongs to."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        users = list(form.get_users(form.cleaned_data["email"]))
+        response = super().form_valid(form)
+        for user in users or [None]:
+            account_event_record(action="auth.password_reset_request", user=user, request=self.request)
+        return response
+
+
+class AuditedPasswordResetConfirmView(PasswordResetConfirmView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        account_event_record(action="auth.password_reset", user=form.user, request=self.request)
+        return response
 
 
 @login_not_required
@@ -69,13 +114,11 @@ def household_settings(request: HttpRequest) -> HttpResponse:
     household = request.household
     is_owner = request.membership.is_owner
     form = HouseholdSettingsForm(request.POST or None, instance=household)
-    if request.method == "POST":
-        if not is_owner:
-            raise PermissionDenied("Only the household owner can change its settings.")
-        if form.is_valid():
-            services.household_update_settings(household=household, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Settings saved.")
-            return redirect("household_settings")
+    if request.method == "POST" and form.is_valid():
+        # A member who is not the owner gets a 403 from the service, which audits the refusal.
+        services.household_update_settings(household=household, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Settings saved.")
+        return redirect("household_settings")
     context = {
         "form": form,
         "is_owner": is_owner,
@@ -88,8 +131,6 @@ def household_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def invitation_create(request: HttpRequest) -> HttpResponse:
-    if not request.membership.is_owner:
-        raise PermissionDenied("Only the household owner can invite members.")
     _invitation, token = services.invitation_create(household=request.household, actor=request.user)
     # Shown once on the next page; only the token's hash is stored.
     request.session["new_invite_url"] = request.build_absolute_uri(f"/invite/{token}/")
@@ -99,13 +140,11 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    if not request.membership.is_owner:
-        raise PermissionDenied("Only the household owner can remove members.")
     membership = selectors.household_membership_get(household=request.household, membership_id=membership_id)
     try:
         services.membership_remove(membership=membership, actor=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Member removed.")
     return redirect("household_settings")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from inventory import forecast as fc
@@ -70,6 +70,7 @@ class StockSource:
 # --- items ---------------------------------------------------------------------------------------------------
 
 
+@records_refusals("inventory.item_create")
 @transaction.atomic
 def item_create(
     *,
@@ -120,6 +121,7 @@ def items_bulk_create(*, actor: Any, household: Household, drafts: Sequence[Item
 _EDITABLE = ("name", "category", "location", "best_before", "minimum")
 
 
+@records_refusals("inventory.item_update", target="item")
 @transaction.atomic
 def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
     """Change descriptive fields. The unit is fixed at creation: the journal is written in it."""
@@ -158,6 +160,7 @@ def _clean_new_item(item: Item) -> None:
 # --- stock ---------------------------------------------------------------------------------------------------
 
 
+@records_refusals("inventory.stock_add", target="item")
 @transaction.atomic
 def stock_add(
     *,
@@ -227,6 +230,7 @@ def _settle_awaiting_receipt(actor: Any, item: Item, amount: Decimal, when: date
     return remaining
 
 
+@records_refusals("inventory.stock_consume", target="item")
 @transaction.atomic
 def stock_consume(
     *,
@@ -255,6 +259,7 @@ def stock_consume(
     return event
 
 
+@records_refusals("inventory.stock_correct", target="item")
 @transaction.atomic
 def stock_correct(
     *, actor: Any, item: Item, quantity: Decimal, unit: str | None = None, at: datetime | None = None
@@ -270,6 +275,7 @@ def stock_correct(
     return event
 
 
+@records_refusals("inventory.stock_undo", target="item")
 @transaction.atomic
 def stock_undo_last(*, actor: Any, item: Item) -> StockEvent:
     """Reverse the change recorded last that is not already undone; the entry stays in the journal, marked.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timedelta
 
@@ -11,14 +10,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from grapefruit.encryption import keyed_digest
 from llm.models import LLMCacheEntry
 from llm.types import LLMRequest, LLMResponse
 
+CACHE_KEY_PURPOSE = "llm.cache"
+
 
 def cache_key(request: LLMRequest, *, model: str) -> str:
-    """SHA-256 over everything that shapes the answer: both prompts, model, temperature and prompt version."""
+    """HMAC-SHA256, under a server key, of everything that shapes the answer: both prompts, model, temperature
+    and prompt version. Keyed, so whoever holds a copy of the database cannot hash a guessed item name and find
+    out whether the household asked about it."""
     material = [request.system, request.user, model, repr(float(request.temperature)), request.prompt_version]
-    return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
+    return keyed_digest(json.dumps(material, ensure_ascii=False).encode(), purpose=CACHE_KEY_PURPOSE)
 
 
 def expiry_cutoff() -> datetime:

@@ -9,7 +9,7 @@ from grapefruit.encryption import EncryptedTextField
 
 
 class LLMCacheEntry(models.Model):
-    """One validated model answer, found again by the SHA-256 of everything that shapes it (llm/cache.py).
+    """One validated model answer, found again by a keyed hash (HMAC) of everything that shapes it (llm/cache.py).
 
     Shared across households: the key covers the exact (redacted) prompt, so a hit returns what that very
     prompt was answered with, and nothing about who asked first.

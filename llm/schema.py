@@ -1,67 +1,58 @@
-"""Validation of model replies against a small JSON Schema subset, so the domain never sees unchecked output.
+"""Validation of model replies against JSON Schema (Draft 2020-12, by the `jsonschema` package), so the domain
+never sees unchecked output.
 
-Supported keywords: type (a name or a list of names), properties, required, additionalProperties (false only),
-items, enum, minimum, maxLength, maxItems. That covers the flat records we ask models for; a full JSON Schema
-library would be a dependency for features no prompt here uses.
+Problems are described by where and which rule, never by the offending value: the description ends up in
+LLMCallLog.error and in logs, and the value is model output that may quote receipt text.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
 from llm.errors import LLMBadResponse
 
-_TYPE_CHECKS = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    # bool is an int in Python but not a number in JSON.
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
 # Some models wrap JSON in a Markdown fence even in JSON mode.
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+_MAX_PROBLEMS = 5
 
 
-def validate(value: Any, schema: Mapping[str, Any], path: str = "$") -> list[str]:
-    """Return every violation as "path: problem"; an empty list means valid."""
-    types = schema.get("type")
-    if types is not None:
-        names = [types] if isinstance(types, str) else list(types)
-        if not any(_TYPE_CHECKS[name](value) for name in names):
-            return [f"{path}: expected {'|'.join(names)}, got {type(value).__name__}"]
-    problems: list[str] = []
-    if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{path}: {value!r} not one of {schema['enum']}")
-    if "minimum" in schema and _TYPE_CHECKS["number"](value) and value < schema["minimum"]:
-        problems.append(f"{path}: below minimum {schema['minimum']}")
-    if "maxLength" in schema and isinstance(value, str) and len(value) > schema["maxLength"]:
-        problems.append(f"{path}: longer than {schema['maxLength']}")
-    if isinstance(value, dict):
-        problems += _validate_object(value, schema, path)
-    if isinstance(value, list):
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            problems.append(f"{path}: more than {schema['maxItems']} items")
-        if "items" in schema:
-            for index, item in enumerate(value):
-                problems += validate(item, schema["items"], f"{path}[{index}]")
-    return problems
+@functools.lru_cache(maxsize=64)
+def _validator(schema_json: str) -> Draft202012Validator:
+    schema = json.loads(schema_json)
+    # A mistake in one of our own schemas is a bug, reported as such rather than as a bad reply.
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
 
 
-def _validate_object(value: dict[str, Any], schema: Mapping[str, Any], path: str) -> list[str]:
-    properties: Mapping[str, Any] = schema.get("properties", {})
-    problems = [f"{path}: missing {name!r}" for name in schema.get("required", ()) if name not in value]
-    for name, item in value.items():
-        if name in properties:
-            problems += validate(item, properties[name], f"{path}.{name}")
-        elif schema.get("additionalProperties") is False:
-            problems.append(f"{path}: unexpected {name!r}")
-    return problems
+def validate(value: Any, schema: Mapping[str, Any]) -> list[str]:
+    """Every violation as "path: rule"; an empty list means valid."""
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    errors = sorted(validator.iter_errors(value), key=lambda error: list(error.absolute_path))
+    return [_describe(error) for error in errors]
+
+
+def _describe(error: ValidationError) -> str:
+    path = "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
+    if error.validator == "required":
+        # The names come from our schema, not from the reply.
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return f"{path}: missing {', '.join(map(repr, missing))}"
+    detail = {
+        "additionalProperties": "an unexpected property",
+        "type": f"expected {error.validator_value}",
+        "enum": "not one of the allowed values",
+        "minimum": f"below minimum {error.validator_value}",
+        "maxLength": f"longer than {error.validator_value}",
+        "maxItems": f"more than {error.validator_value} items",
+    }.get(str(error.validator), f"fails {error.validator}")
+    return f"{path}: {detail}"
 
 
 def parse_json_reply(text: str, schema: Mapping[str, Any] | None) -> Any:
@@ -70,9 +61,9 @@ def parse_json_reply(text: str, schema: Mapping[str, Any] | None) -> Any:
     try:
         data = json.loads(fenced.group(1) if fenced else text)
     except (json.JSONDecodeError, TypeError) as exc:
-        raise LLMBadResponse(f"reply is not JSON: {exc}") from exc
+        raise LLMBadResponse(f"reply is not JSON (line {getattr(exc, 'lineno', '?')})") from None
     if schema is not None:
         problems = validate(data, schema)
         if problems:
-            raise LLMBadResponse("reply does not match the schema: " + "; ".join(problems[:5]))
+            raise LLMBadResponse("reply does not match the schema: " + "; ".join(problems[:_MAX_PROBLEMS]))
     return data

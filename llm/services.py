@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 from grapefruit.redaction import redact_receipt_text
 from llm.cache import cache_key, cache_lookup, cache_store
@@ -48,7 +49,7 @@ def llm_complete(*, request: LLMRequest, household: Any = None, actor: Any = Non
     if not provider.is_remote:
         return LLMOutcome(None, "offline")
     if household is not None and household.llm_opt_out:
-        return LLMOutcome(None, "opt_out")
+        return _refused(LLMOutcome(None, "opt_out"), request, household=household, actor=actor)
     redacted = redact_receipt_text(request.user)
     sent = replace(request, user=redacted.text)
     key = cache_key(sent, model=provider.model)
@@ -56,20 +57,34 @@ def llm_complete(*, request: LLMRequest, household: Any = None, actor: Any = Non
     if cached is not None:
         return LLMOutcome(cached, "cache")
     if household is not None and month_usage(household).exceeded:
-        return LLMOutcome(
+        budget = LLMOutcome(
             None,
             "budget",
             "Your household's monthly LLM budget is used up, so this was read on "
             "this server only. An owner can see the usage under “What left the server”.",
         )
+        return _refused(budget, request, household=household, actor=actor)
     if rate_limited(actor):
-        return LLMOutcome(
+        limit = LLMOutcome(
             None,
             "rate_limit",
             f"Too many LLM requests in a short time (limit "
             f"{settings.LLM_RATE_LIMIT}), so this was read on this server only.",
         )
+        return _refused(limit, request, household=household, actor=actor)
     return _call_remote(provider, sent, key=key, redactions=redacted.counts, household=household, actor=actor)
+
+
+def _refused(outcome: LLMOutcome, request: LLMRequest, *, household: Any, actor: Any) -> LLMOutcome:
+    """A request that was not sent (opt-out, budget, rate limit) is audited: the household sees why."""
+    audit_record(
+        actor=actor,
+        household=household,
+        action="llm.refuse",
+        details={"reason": outcome.reason, "purpose": request.purpose[:40]},
+        outcome=AuditEvent.Outcome.REFUSED,
+    )
+    return outcome
 
 
 def _call_remote(

@@ -25,6 +25,7 @@ from grapefruit.encryption.keyring import (
     encrypt_text,
     ensure_local_index_key_file,
     ensure_local_key_file,
+    keyed_digest,
     new_key_entry,
     token_key_id,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "encrypted_fields",
     "ensure_local_index_key_file",
     "ensure_local_key_file",
+    "keyed_digest",
     "new_key_entry",
     "token_key_id",
 ]

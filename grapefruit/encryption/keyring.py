@@ -278,6 +278,15 @@ def blind_index_under(root: bytes, value: str, purpose: str) -> str:
     return hmac.new(_index_key(root, purpose), message, hashlib.sha256).hexdigest()
 
 
+def keyed_digest(message: bytes, *, purpose: str) -> str:
+    """HMAC-SHA256 hex of `message`, exactly as given, under a key derived for `purpose` from the index root.
+
+    For lookup keys over sensitive input (the LLM cache): only this server can compute them, so a copy of the
+    database cannot be used to confirm a guessed input, and they survive encryption-key rotation.
+    """
+    return hmac.new(_index_key(index_root(), purpose), message, hashlib.sha256).hexdigest()
+
+
 def blind_index(value: str, *, purpose: str) -> str:
     """HMAC-SHA256 hex of the normalised value under a per-purpose key derived (HKDF) from the index root.
 

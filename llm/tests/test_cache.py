@@ -1,3 +1,5 @@
+import hashlib
+import json
 from dataclasses import replace
 from datetime import timedelta
 
@@ -6,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from llm.cache import cache_key
 from llm.models import LLMCacheEntry
 from llm.services import llm_complete
 from llm.tasks import llm_cache_cleanup
@@ -124,3 +127,15 @@ def test_cached_answer_failing_a_newer_schema_is_asked_again(openai_llm):
 
     assert outcome.reason == "ok" and outcome.response.data["confidence"] == 0.9
     assert llm_complete(request=stricter).reason == "cache"
+
+
+def test_the_cache_key_is_keyed_by_the_server_not_a_plain_hash(settings):
+    request = LLMRequest(system="s", user="GV WHL MILK 3.48")
+    material = json.dumps(["s", "GV WHL MILK 3.48", "m", "0.0", "1"]).encode()
+
+    key = cache_key(request, model="m")
+
+    assert key == cache_key(LLMRequest(system="s", user="GV WHL MILK 3.48"), model="m")
+    assert key != hashlib.sha256(material).hexdigest()
+    settings.BLIND_INDEX_KEY = "44" * 32
+    assert cache_key(request, model="m") != key

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from grapefruit.models import Household
 from inventory import services as inventory_services
 from inventory.models import Item
@@ -29,6 +29,7 @@ def _suggested(household: Household, items: list[Item], today: date) -> dict[int
     return {item.pk: selectors.suggested_for(item, prices[item.pk], interval) for item in items}
 
 
+@records_refusals(actions.CART_ADD, errors=(OrderError,))
 @transaction.atomic
 def cart_add(
     *,
@@ -80,6 +81,7 @@ def cart_add_low(*, actor: Any, household: Household, today: date) -> int:
     return len(lines)
 
 
+@records_refusals(actions.CART_UPDATE, target="line", errors=(OrderError,))
 @transaction.atomic
 def cart_update(*, actor: Any, line: CartLine, quantity: Decimal) -> CartLine:
     line.quantity = quantity
@@ -95,6 +97,7 @@ def cart_update(*, actor: Any, line: CartLine, quantity: Decimal) -> CartLine:
     return line
 
 
+@records_refusals(actions.CART_REMOVE, target="line", errors=(OrderError,))
 @transaction.atomic
 def cart_remove(*, actor: Any, line: CartLine) -> None:
     audit_record(
@@ -121,6 +124,7 @@ def cart_tick(*, actor: Any, line: CartLine, ticked: bool) -> CartLine:
     return line
 
 
+@records_refusals(actions.CART_BOUGHT, errors=(OrderError,))
 @transaction.atomic
 def cart_bought(*, actor: Any, household: Household) -> int:
     """Add the ticked lines to stock as purchases and take them out of the cart. The purchases wait for the

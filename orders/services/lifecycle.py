@@ -11,7 +11,7 @@ from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from grapefruit.models import Household, Membership
 from inventory import services as inventory_services
 from orders import actions, notifications, selectors
@@ -68,6 +68,7 @@ def _move(order: Order, to: str, **fields: Any) -> Order:
 # --- creating --------------------------------------------------------------------------------------------------
 
 
+@records_refusals(actions.ORDER_CREATE, errors=(OrderError,))
 @transaction.atomic
 def order_create_from_cart(*, actor: Any, household: Household, vendor_key: str, today: date) -> Order:
     """Turn every line of the cart into a draft order for one vendor, priced and branded; the cart empties."""
@@ -138,6 +139,7 @@ def _order_line(
 # --- moving along ----------------------------------------------------------------------------------------------
 
 
+@records_refusals(actions.ORDER_SUBMIT, target="order", errors=(OrderError,))
 def order_submit(*, actor: Any, order: Order) -> Order:
     """Ask the household's members to approve the order (one e-mail per order)."""
     with transaction.atomic():
@@ -150,6 +152,7 @@ def order_submit(*, actor: Any, order: Order) -> Order:
     return order
 
 
+@records_refusals(actions.ORDER_APPROVE, target="order", errors=(OrderError,))
 @transaction.atomic
 def order_approve(*, actor: Any, order: Order) -> Order:
     """Only a signed-in member of the order's household approves; never the job."""
@@ -161,6 +164,7 @@ def order_approve(*, actor: Any, order: Order) -> Order:
     return order
 
 
+@records_refusals(actions.ORDER_PLACE, target="order", errors=(OrderError,))
 def order_place(*, actor: Any, order: Order) -> Order:
     """Send an approved order to its vendor (a draft goes straight through when the household does not require
     approval). The vendor is asked outside the transaction: a slow vendor must not hold row locks, and vendors
@@ -214,6 +218,7 @@ def _schedule_simulated_delivery(order_id: int, countdown: float) -> None:
     )
 
 
+@records_refusals(actions.ORDER_DELIVER, target="order", errors=(OrderError,))
 @transaction.atomic
 def order_deliver(*, actor: Any, order: Order) -> bool:
     """Add the order's goods to stock, once: a second report of the same delivery changes nothing and returns
@@ -246,6 +251,7 @@ def order_deliver(*, actor: Any, order: Order) -> bool:
     return True
 
 
+@records_refusals(actions.ORDER_CANCEL, target="order", errors=(OrderError,))
 @transaction.atomic
 def order_cancel(*, actor: Any, order: Order) -> Order:
     order = _move(_lock(order), Order.Status.CANCELLED, cancelled_at=timezone.now())

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household, Membership
 from inventory.models import Item
@@ -36,6 +36,7 @@ def _require_owner(actor: Any, household: Household) -> None:
         raise PermissionDenied("Only the household owner can change its shopping preferences.")
 
 
+@records_refusals(actions.PREFERENCES_UPDATE)
 @transaction.atomic
 def preferences_update(*, actor: Any, household: Household, **changes: Any) -> Preferences:
     unknown = set(changes) - set(PREFERENCE_FIELDS)
@@ -70,6 +71,7 @@ def preferences_update(*, actor: Any, household: Household, **changes: Any) -> P
     return preferences
 
 
+@records_refusals(actions.BRAND_RULE_ADD)
 @transaction.atomic
 def brand_rule_add(
     *, actor: Any, household: Household, brand: str, rank: str, item: Item | None = None, category: str = ""
@@ -104,6 +106,7 @@ def brand_rule_add(
     return rule
 
 
+@records_refusals(actions.BRAND_RULE_DELETE, target="rule")
 @transaction.atomic
 def brand_rule_delete(*, actor: Any, rule: BrandRule) -> None:
     _require_owner(actor, rule.household)

@@ -92,11 +92,13 @@ def test_an_order_goes_from_cart_to_delivered_and_adds_stock_once(
 )
 def test_a_refused_transition_says_why_and_changes_nothing(user, household, stage, action, message):
     order = _order_at(stage, user, household)
-    before = (order.status, AuditEvent.objects.count())
+    before = (order.status, AuditEvent.objects.filter(outcome="ok").count())
     with pytest.raises(OrderError, match=message):
         action(actor=user, order=order)
     order.refresh_from_db()
-    assert (order.status, AuditEvent.objects.count()) == before
+    assert (order.status, AuditEvent.objects.filter(outcome="ok").count()) == before
+    refusal = AuditEvent.objects.get(outcome="refused")
+    assert (refusal.target_id, refusal.details) == (str(order.pk), {"reason": "refused"})
 
 
 def _order_at(stage, user, household):

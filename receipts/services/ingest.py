@@ -17,7 +17,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from inventory.units import UnitError, parse_unit
 from ocr.documents import validate_upload
 from ocr.errors import OcrError, TransientOcrError
@@ -54,6 +54,7 @@ class Upload:
 # --- upload --------------------------------------------------------------------------------------------------
 
 
+@records_refusals("receipt.upload", errors=(ReceiptError,))
 def receipt_upload(*, actor: Any, household: Any, uploads: Sequence[Upload]) -> list[Receipt]:
     """Store each document (encrypted) as a queued receipt and enqueue its OCR; all or none are accepted."""
     if not uploads:
@@ -260,6 +261,7 @@ def receipt_fail(
     return receipt
 
 
+@records_refusals("receipt.retry", target="receipt", errors=(ReceiptError,))
 def receipt_retry(*, actor: Any, receipt: Receipt) -> Receipt:
     """Send a failed receipt through the pipeline again from OCR."""
     with transaction.atomic():

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from grapefruit.encryption import blind_index
 from inventory import services as inventory
 from inventory.models import ITEM_NAME_PURPOSE, Item
@@ -51,6 +51,7 @@ class LineEdit:
     new_item_name: str
 
 
+@records_refusals("receipt.review", target="receipt", errors=(ReceiptError,))
 def receipt_lines_update(*, actor: Any, receipt: Receipt, edits: Sequence[LineEdit]) -> Receipt:
     """Save a member's corrections; a changed match or action is remembered for this store."""
     with transaction.atomic():
@@ -103,6 +104,7 @@ def _household_item_ids(receipt: Receipt) -> set[int]:
     return set(household_items(household=receipt.household).values_list("pk", flat=True))
 
 
+@records_refusals("receipt.apply", target="receipt", errors=(ReceiptError,))
 def receipt_apply(
     *, actor: Any, receipt: Receipt, allow_duplicate: bool = False, bought_on: BoughtOn | None = None
 ) -> Receipt:

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from grapefruit.encryption import EncryptionError, current_key_ring
 from grapefruit.encryption.rotation import (
     count_rows_with_plaintext,
@@ -45,7 +47,20 @@ class Command(BaseCommand):
                 )
             files = rewrite_files(encrypt_plaintext=True, progress=lambda _n: None)
         except EncryptionError as error:
+            audit_record(
+                actor=None,
+                household=None,
+                action="encryption.encrypt_existing",
+                details={"error": type(error).__name__},
+                outcome=AuditEvent.Outcome.FAILED,
+            )
             raise CommandError(str(error)) from None
+        audit_record(
+            actor=None,
+            household=None,
+            action="encryption.encrypt_existing",
+            details={"key_id": primary, "rows": rows, "files": files},
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Encrypted {rows} rows and {files} files under key {primary!r}.")
         )

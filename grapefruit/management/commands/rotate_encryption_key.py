@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from grapefruit.encryption import EncryptionError, current_key_ring
 from grapefruit.encryption.rotation import (
     count_rows_to_rotate,
@@ -47,6 +49,14 @@ class Command(BaseCommand):
             else:
                 self._rotate(primary, options)
         except EncryptionError as error:
+            if not options["check"]:
+                audit_record(
+                    actor=None,
+                    household=None,
+                    action="encryption.rotate",
+                    details={"error": type(error).__name__},
+                    outcome=AuditEvent.Outcome.FAILED,
+                )
             raise CommandError(str(error)) from None
 
     def _rotate(self, primary: str, options: dict[str, Any]) -> None:
@@ -65,6 +75,12 @@ class Command(BaseCommand):
                     em, batch_size=options["batch_size"], pause=options["pause"], progress=bar.update
                 )
         files = rewrite_files(encrypt_plaintext=False, progress=lambda _n: None)
+        audit_record(
+            actor=None,
+            household=None,
+            action="encryption.rotate",
+            details={"key_id": primary, "rows": rows, "files": files},
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Re-encrypted {rows} rows and {files} files under key {primary!r}.")
         )

@@ -1,0 +1,226 @@
+"""Audit events in sentences a member understands: "Ana used 0.5 l of Whole milk".
+
+Each action code has a sentence written in the past tense for what was done, and an infinitive for what was
+tried and refused ("Ana tried to use Whole milk, but it was refused: check the amount"). The names in them
+(items, members, receipts) are read here from the rows the event points at, decrypted only for the household the
+page belongs to: the events themselves hold ids, never names. Codes without a sentence still read sensibly
+("Ana: order.frobnicate"), so a new action never breaks the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model
+
+from audit.models import AuditEvent
+
+# action code: (what was done, what was tried). {actor} is the member (or "Grapefruit" for the system); the other
+# fields come from the event's target and details (see Context).
+SENTENCES: dict[str, tuple[str, str]] = {
+    "household.create": ("{actor} created the household", "create the household"),
+    "household.update_settings": ("{actor} changed the household settings", "change the household settings"),
+    "invitation.create": ("{actor} created an invitation link", "create an invitation link"),
+    "invitation.accept": ("{actor} joined the household", "join with an invitation link"),
+    "membership.remove": (
+        "{actor} removed {target} from the household",
+        "remove {target} from the household",
+    ),
+    "auth.login": ("{actor} signed in", "sign in as {target}"),
+    "auth.logout": ("{actor} signed out", "sign out"),
+    "auth.password_change": ("{actor} changed their password", "change their password"),
+    "auth.password_reset_request": ("{actor} asked for a password reset e-mail", "ask for a password reset"),
+    "auth.password_reset": ("{actor} set a new password from a reset e-mail", "reset their password"),
+    "inventory.item_create": ("{actor} added {target} to the inventory", "add an item"),
+    "inventory.item_update": ("{actor} edited {target}", "edit {target}"),
+    "inventory.stock_add": ("{actor} added {amount}{target}", "add stock to {target}"),
+    "inventory.stock_consume": ("{actor} used {amount}{target}", "use {target}"),
+    "inventory.stock_spoil": ("{actor} threw away {amount}{target}", "throw away {target}"),
+    "inventory.stock_correct": (
+        "{actor} counted {target}: {quantity} in stock",
+        "correct the stock of {target}",
+    ),
+    "inventory.stock_undo": ("{actor} undid the last change to {target}", "undo the last change to {target}"),
+    "inventory.price_paid_record": ("{actor} recorded the price paid for {target}", "record a price"),
+    "inventory.stock_receipt_settles": (
+        "{actor} matched a receipt to a purchase of {target}",
+        "match a receipt",
+    ),
+    "receipt.upload": ("{actor} uploaded {target}", "upload a receipt"),
+    "receipt.ocr": ("Grapefruit read the text of {target}", "read {target}"),
+    "receipt.parse": ("Grapefruit found {lines} lines on {target}", "understand {target}"),
+    "receipt.fail": ("Grapefruit could not read {target}", "read {target}"),
+    "receipt.retry": ("{actor} tried {target} again", "try {target} again"),
+    "receipt.review": ("{actor} corrected {lines_changed} lines of {target}", "correct {target}"),
+    "receipt.apply": ("{actor} added {lines_added} lines of {target} to the inventory", "apply {target}"),
+    "orders.catalog_price_record": ("{actor} recorded a price for {item}", "record a price for {item}"),
+    "cart.add": ("{actor} put {item} in the cart", "put {item} in the cart"),
+    "cart.add_low": ("{actor} put {count} low items in the cart", "put low items in the cart"),
+    "cart.update": ("{actor} changed the quantity of {item} in the cart", "change the cart"),
+    "cart.remove": ("{actor} took {item} out of the cart", "take {item} out of the cart"),
+    "cart.tick": ("{actor} ticked {item} in the cart", "tick {item} in the cart"),
+    "cart.bought": ("{actor} marked {count} cart lines as bought", "mark the cart as bought"),
+    "order.create": ("{actor} created {target}", "create an order"),
+    "order.submit": ("{actor} sent {target} for approval", "send {target} for approval"),
+    "order.approve": ("{actor} approved {target}", "approve {target}"),
+    "order.place": ("{actor} placed {target}", "place {target}"),
+    "order.deliver": ("{target} was delivered", "mark {target} delivered"),
+    "order.deliver_repeated": ("{target} was reported delivered again", "mark {target} delivered"),
+    "order.cancel": ("{actor} cancelled {target}", "cancel {target}"),
+    "order_preferences.update": (
+        "{actor} changed the ordering preferences",
+        "change the ordering preferences",
+    ),
+    "brand_rule.add": ("{actor} added a brand preference", "add a brand preference"),
+    "brand_rule.delete": ("{actor} removed a brand preference", "remove a brand preference"),
+    "reorder.order": ("The reorder job ordered {item}", "order {item}"),
+    "reorder.skip": ("The reorder job left {item} out", "order {item}"),
+    "reorder.budget_stop": ("The reorder job stopped at the monthly budget", "order more"),
+    "llm.call": ("{actor} asked the LLM ({purpose})", "ask the LLM"),
+    "llm.refuse": ("An LLM request was not sent ({reason})", "ask the LLM ({reason})"),
+    "admin.add": ("An administrator added {target}", "add {target}"),
+    "admin.change": ("An administrator changed {target}", "change {target}"),
+    "admin.delete": ("An administrator deleted {target}", "delete {target}"),
+    "encryption.rotate": ("The encryption key was rotated", "rotate the encryption key"),
+    "encryption.encrypt_existing": ("Stored data was encrypted", "encrypt stored data"),
+}
+REASONS = {
+    "permission": "only the household owner may do that",
+    "invalid": "check the {fields}",
+    "refused": "it was not possible at that moment",
+    "opt_out": "the household does not use an LLM",
+    "budget": "the monthly LLM budget is used up",
+    "rate_limit": "too many LLM requests in a short time",
+}
+SYSTEM = "Grapefruit"
+FORMER_MEMBER = "a former member"
+
+
+def member_name(user: Any) -> str:
+    if user is None:
+        return SYSTEM
+    return user.get_full_name() or user.username
+
+
+@dataclass(frozen=True)
+class Row:
+    """An event as the page and the CSV show it."""
+
+    event: AuditEvent
+    member: str
+    sentence: str
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def sentences(events: Sequence[AuditEvent], *, household: Any) -> list[Row]:
+    """The events in words; the rows they name are read in one query per kind, within `household` only."""
+    names = _TargetNames.load(events, household=household)
+    return [Row(event, member_name(event.actor), _sentence(event, names)) for event in events]
+
+
+def _sentence(event: AuditEvent, names: _TargetNames) -> str:
+    done, tried = SENTENCES.get(event.action, ("{actor}: " + event.action, event.action))
+    fields = _Blank(_fields(event, names))
+    if event.outcome == AuditEvent.Outcome.OK:
+        # A sentence that starts with the member's name keeps it as they wrote it.
+        return (
+            done.format_map(fields) if done.startswith("{actor}") else _capitalised(done.format_map(fields))
+        )
+    if event.action == "auth.login":
+        return _capitalised(f"someone failed to {tried.format_map(fields)}")
+    reason = REASONS.get(str(event.details.get("reason", "")), "")
+    refusal = f", but it was refused: {reason.format_map(fields)}" if reason else ", but it was refused"
+    return f"{fields['actor']} tried to {tried.format_map(fields)}{refusal}"
+
+
+def _fields(event: AuditEvent, names: _TargetNames) -> dict[str, str]:
+    details: Mapping[str, Any] = event.details or {}
+    item = names.item(details.get("item"))
+    target = names.target(event) or item or "something"
+    fields = {
+        "actor": member_name(event.actor),
+        "target": target,
+        "item": item or "an item",
+        "amount": _amount(details.get("delta"), names.unit(event)) + ("of " if details.get("delta") else ""),
+        "quantity": _amount(details.get("quantity"), names.unit(event)).strip(),
+        "fields": " and ".join(str(name) for name in details.get("fields", [])) or "entry",
+        "count": str(len(details.get("items", [])) or details.get("count", "")),
+    }
+    fields.update({key: str(value) for key, value in details.items() if key not in fields})
+    return fields
+
+
+def _amount(value: Any, unit: str) -> str:
+    try:
+        amount = abs(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return ""
+    text = format(amount.normalize(), "f")
+    return f"{text} {unit} " if unit else f"{text} "
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class _TargetNames:
+    """Names of the rows a page of events points at, read per model with the household as a filter."""
+
+    LABELS = {"receipts.Receipt": "receipt #{pk}", "orders.Order": "order #{pk}"}
+
+    def __init__(self, rows: dict[tuple[str, str], Model]) -> None:
+        self.rows = rows
+
+    @classmethod
+    def load(cls, events: Iterable[AuditEvent], *, household: Any) -> _TargetNames:
+        wanted: dict[str, set[str]] = {}
+        for event in events:
+            if event.target_type and event.target_id:
+                wanted.setdefault(event.target_type, set()).add(event.target_id)
+            if (event.details or {}).get("item"):
+                wanted.setdefault("inventory.Item", set()).add(str(event.details["item"]))
+        rows: dict[tuple[str, str], Model] = {}
+        for label, ids in wanted.items():
+            for row in _scoped(label, ids, household):
+                rows[(label, str(row.pk))] = row
+        return cls(rows)
+
+    def target(self, event: AuditEvent) -> str:
+        if event.target_type in self.LABELS and event.target_id:
+            return self.LABELS[event.target_type].format(pk=event.target_id)
+        row = self.rows.get((event.target_type, event.target_id))
+        if event.target_type == "grapefruit.User":
+            return member_name(row) if row is not None else FORMER_MEMBER
+        return str(getattr(row, "name", "") or "") if row is not None else ""
+
+    def item(self, item_id: Any) -> str:
+        row = self.rows.get(("inventory.Item", str(item_id))) if item_id else None
+        return row.name if row is not None else ""
+
+    def unit(self, event: AuditEvent) -> str:
+        row = self.rows.get((event.target_type, event.target_id))
+        return getattr(row, "unit", "") if event.target_type == "inventory.Item" and row is not None else ""
+
+
+def _scoped(label: str, ids: set[str], household: Any) -> list[Model]:
+    """Rows of `label` with these ids that belong to `household` (members, for users); none of another's."""
+    if label in _TargetNames.LABELS:
+        return []
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return []
+    numeric = [int(pk) for pk in ids if pk.isdigit()]
+    if label == "grapefruit.User":
+        return list(model.objects.filter(pk__in=numeric, membership__household=household))
+    if any(field.name == "household" for field in model._meta.concrete_fields):
+        return list(model.objects.filter(pk__in=numeric, household=household))
+    return []
