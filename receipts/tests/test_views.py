@@ -80,8 +80,8 @@ def test_upload_with_nothing_chosen_asks_for_a_file_or_text(member_client):
     assert b"Choose at least one file or paste the receipt text." in response.content
 
 
-def test_upload_is_rate_limited(member_client, isolated_rate_limits):
-    isolated_rate_limits.UPLOAD_RATE_LIMIT = "2/m"
+def test_upload_is_rate_limited(member_client, shipped_rate_limits):
+    shipped_rate_limits.UPLOAD_RATE_LIMIT = "2/m"  # the clock is held: the minute cannot roll over mid-test
     statuses = [
         member_client.post(
             reverse("receipts:upload"), {"text": f"SHOP\nMILK {n}.00\nTOTAL {n}.00"}
