@@ -54,6 +54,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "receipt.ocr": ("Grapefruit read the text of {target}", "read {target}"),
     "receipt.parse": ("Grapefruit found {lines} lines on {target}", "understand {target}"),
     "receipt.fail": ("Grapefruit could not read {target}", "read {target}"),
+    "receipt.not_a_receipt": ("{target} does not look like a receipt", "read {target}"),
     "receipt.retry": ("{actor} tried {target} again", "try {target} again"),
     "receipt.review": ("{actor} corrected {lines_changed} lines of {target}", "correct {target}"),
     "receipt.apply": ("{actor} added {lines_added} lines of {target} to the inventory", "apply {target}"),
