@@ -181,6 +181,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if not EMBEDDED and EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # In production stdout is the log: an e-mail printed there would leak addresses, totals and reset links.
+    EMAIL_BACKEND = "grapefruit.mail.NotSentEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grapefruit@localhost")
 
 # HTTPS hardening keys on production mode, not on DEBUG: the embedded default runs with DEBUG off over plain

@@ -9,9 +9,11 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.mail import EmailMessage
 
 from grapefruit import gunicorn_conf
 from grapefruit.logging import JsonLinesFormatter, RedactPersonalDataFilter, logging_config
+from grapefruit.mail import NotSentEmailBackend
 
 INVITE_TOKEN = "q3Zr8-Kx1vLm0PbN7sTdW2yHcFj4uGeA9oQiVnR6aE"
 
@@ -122,3 +124,16 @@ def test_gunicorn_logs_through_djangos_configuration_without_query_strings():
     assert gunicorn_conf.logconfig_dict is settings.LOGGING
     for atom in ("%(r)s", "%(q)s", "%(f)s", "%(a)s"):  # request line with query, query, referrer, user agent
         assert atom not in gunicorn_conf.access_log_format
+
+
+def test_in_production_an_unconfigured_mailer_logs_one_line_without_the_mail(caplog):
+    message = EmailMessage(
+        "Reset your password", "https://x.test/accounts/reset/MQ/abc-123/", to=["ana@example.org"]
+    )
+
+    sent = NotSentEmailBackend().send_messages([message])
+
+    assert sent == 0
+    assert caplog.messages == [
+        "E-mail not sent (set EMAIL_URL to send mail): 1 recipient(s), subject 'Reset your password'"
+    ]
