@@ -176,20 +176,8 @@ def _plan(claimed: dict[int, Preferences], today: date) -> dict[int, _Plan]:
             plan.skips.append((item.id, reason))
             plan.budget_skipped += reason == SkipReason.BUDGET
             continue
-        days = shopping.get(item.household_id)
-        interval = pricing.shopping_interval_days(
-            preference=plan.preferences.shopping_interval_days,
-            days=days.days if days else 0,
-            first=days.first if days else None,
-            last=days.last if days else None,
-        )
-        quantity = pricing.suggested_quantity(
-            rate_per_day=item.rate_per_day,
-            in_stock=item.quantity,
-            minimum=item.minimum,
-            days=max(interval, plan.preferences.cover_days),
-            pack_size=pricing.last_pack_size(store_prices.get(item.id, [])),
-            counted_in_pieces=item.unit == "pcs",
+        quantity = _quantity(
+            item, plan.preferences, store_prices.get(item.id, []), shopping.get(item.household_id)
         )
         price = quote.total(quantity) or Decimal(0)
         if item.household_id in budget_left:
@@ -217,6 +205,29 @@ def _plan(claimed: dict[int, Preferences], today: date) -> dict[int, _Plan]:
             )
         )
     return plans
+
+
+def _quantity(
+    item: Candidate,
+    preferences: Preferences,
+    store_prices: list[pricing.StorePrice],
+    shopping: inventory_selectors.ShoppingDays | None,
+) -> Decimal:
+    """What the cart would suggest (use until the next shopping trip, whole packs), and at least the cover."""
+    interval = pricing.shopping_interval_days(
+        preference=preferences.shopping_interval_days,
+        days=shopping.days if shopping else 0,
+        first=shopping.first if shopping else None,
+        last=shopping.last if shopping else None,
+    )
+    return pricing.suggested_quantity(
+        rate_per_day=item.rate_per_day,
+        in_stock=item.quantity,
+        minimum=item.minimum,
+        days=max(interval, preferences.cover_days),
+        pack_size=pricing.last_pack_size(store_prices),
+        counted_in_pieces=item.unit == "pcs",
+    )
 
 
 def _skip_reason(
