@@ -10,6 +10,7 @@ turned approval off. The work is a fixed number of queries whatever the number o
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,8 +135,10 @@ def _claim_households() -> dict[int, Preferences]:
 
 def _plan(claimed: dict[int, Preferences], today: date) -> dict[int, _Plan]:
     # The candidates as a subquery: thousands of ids as query parameters cost more than the queries themselves.
-    candidates = _candidates(claimed, today)
-    due = _due_items(claimed, today, candidates)
+    auto_items = Item.objects.filter(household__order_preferences__auto_reorder=True)
+    errors = inventory_selectors.forecast_errors(item_ids=auto_items.values("id"))
+    candidates = _candidates(auto_items, claimed, errors, today)
+    due = _due_items(claimed, today, candidates, errors)
     # Households with auto-reorder on, as a subquery: a superset of the claimed ones, filtered in Python.
     household_ids = Preferences.objects.filter(auto_reorder=True).values("household_id")
     item_ids = candidates.values("id")
@@ -242,25 +245,28 @@ def _skip_reason(
     return None
 
 
-def _candidates(claimed: dict[int, Preferences], today: date) -> QuerySet[Item]:
+def _candidates(
+    auto_items: QuerySet[Item], claimed: dict[int, Preferences], errors: dict[int, Any], today: date
+) -> QuerySet[Item]:
     """Items of households with auto-reorder on that are out, below their minimum, or predicted to run out within
-    the widest window any caution could bring into the cover. A superset of the claimed households' items (the
-    rows a concurrent run holds are filtered out in Python), so it can be a subquery without parameters."""
-    widest = 2 * max(preferences.cover_days for preferences in claimed.values()) + forecast.MAX_CAUTION_DAYS
-    return Item.objects.filter(
-        Q(household__order_preferences__auto_reorder=True)
-        & (
-            Q(quantity__lte=0)
-            | Q(minimum__isnull=False, quantity__lt=F("minimum"))
-            | Q(predicted_runout__isnull=False, predicted_runout__lte=today + timedelta(days=widest))
-        )
+    the widest window any caution could bring into the cover: twice the cover (an untested forecast is brought
+    forward by half its days left) or the cover plus the largest past error. A superset of the claimed
+    households' items (a concurrent run's are filtered out in Python), so it can be a subquery."""
+    cover = max(preferences.cover_days for preferences in claimed.values())
+    largest_error = max((float(error.mean_abs_error_days) for error in errors.values()), default=0.0)
+    widest = max(2 * cover, cover + math.ceil(min(largest_error, forecast.MAX_CAUTION_DAYS)))
+    return auto_items.filter(
+        Q(quantity__lte=0)
+        | Q(minimum__isnull=False, quantity__lt=F("minimum"))
+        | Q(predicted_runout__isnull=False, predicted_runout__lte=today + timedelta(days=widest))
     )
 
 
-def _due_items(claimed: dict[int, Preferences], today: date, candidates: QuerySet[Item]) -> list[Candidate]:
+def _due_items(
+    claimed: dict[int, Preferences], today: date, candidates: QuerySet[Item], errors: dict[int, Any]
+) -> list[Candidate]:
     """The candidates that may run out within their household's days of cover, most urgent first, judged by
     the cautious run-out."""
-    errors = inventory_selectors.forecast_errors(item_ids=candidates.values("id"))
     due: list[tuple[date, int, Candidate]] = []
     for item in (Candidate(*row) for row in candidates.values_list(*_ITEM_FIELDS)):
         if item.household_id not in claimed:
