@@ -199,7 +199,7 @@ def _apply_line(
         inventory.stock_add(
             actor=actor, item=item, amount=quantity, unit=unit, kind="receipt", source=source, at=bought_at
         )
-        _record_price(actor, receipt, line, item, quantity, unit, source)
+        _record_price(actor, receipt, line, item, quantity, unit, source, timezone.localdate(bought_at))
     except (ValidationError, ReceiptError) as error:
         raise ReceiptError(f"Line {line.position} ({line.name}): {_message(error)}") from error
     store_alias_learn(receipt=receipt, line=line)
@@ -207,7 +207,14 @@ def _apply_line(
 
 
 def _record_price(
-    actor: Any, receipt: Receipt, line: ReceiptLine, item: Any, quantity: Decimal, unit: str, source: Any
+    actor: Any,
+    receipt: Receipt,
+    line: ReceiptLine,
+    item: Any,
+    quantity: Decimal,
+    unit: str,
+    source: Any,
+    paid_on: date,
 ) -> None:
     """What was paid, per unit of the item, for the cart and the reorder job (inventory keeps it). A line
     counted in pieces is that many packs."""
@@ -221,7 +228,7 @@ def _record_price(
         unit=unit,
         packs=line.quantity if line.unit == "pcs" and line.quantity > 0 else Decimal(1),
         currency=(receipt.parsed or {}).get("currency") or settings.DEFAULT_CURRENCY,
-        paid_on=receipt.purchase_date or timezone.localdate(),
+        paid_on=paid_on,
         store=receipt.merchant,
         source=source,
     )
