@@ -304,6 +304,9 @@ def _over(days: float) -> str:
 
 
 def _format_span(days: float) -> str:
+    # A recency-weighted mean of equal spans can come out a hair under them (14 days as 13.999999999999998):
+    # round away float noise before choosing the wording.
+    days = round(days, 6)
     if days < 1.5:
         return "day"
     if days < 14:
