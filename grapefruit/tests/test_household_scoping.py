@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
+from django.test import Client
 from django.urls import reverse
 
 from grapefruit.tests.factories import MembershipFactory
@@ -83,3 +84,19 @@ def test_signed_out_every_page_but_the_public_ones_leads_to_the_login_page(clien
             response = method(url)
             assert response.status_code == 302, f"{url} answered {response.status_code}"
             assert response.url.startswith(f"{login}?next="), url
+
+
+def test_every_form_refuses_a_post_without_the_csrf_token(membership):
+    populate(membership)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(membership.user)
+    any_id = min(set().union(*household_ids(membership.household).values()))
+    posted = 0
+    for route in routes():
+        if route.name == "health":
+            continue  # read-only JSON, answered before the CSRF check for the container's loopback probe
+        url = route.url(**dict.fromkeys(route.int_params, any_id), **dict.fromkeys(route.str_params, "x"))
+        response = client.post(url, {"name": "x"})
+        assert response.status_code == 403, f"{url} answered {response.status_code} without a CSRF token"
+        posted += 1
+    assert posted > 30
