@@ -24,7 +24,7 @@ OPTIMISATIONS = BENCH_DIR / "OPTIMISATIONS.md"
 BENCHMARKS: list[list[str]] = [
     ["encryption_bench.py"],
     ["forecast_bench.py"],
-    ["dashboard_bench.py"],
+    ["pages_bench.py"],
     ["receipts_bench.py", "--images"],
     ["llm_bench.py"],
     ["reorders_bench.py"],
