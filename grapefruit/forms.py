@@ -19,4 +19,5 @@ class SignupForm(AccountForm):
 class HouseholdSettingsForm(forms.ModelForm):
     class Meta:
         model = Household
-        fields = ["name", "low_stock_days", "llm_opt_out"]
+        fields = ["name", "time_zone", "low_stock_days", "llm_opt_out"]
+        widgets = {"time_zone": forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"})}

@@ -88,14 +88,15 @@ def invitation_accept(*, token: str, username: str, email: str, password: str) -
 @records_refusals("household.update_settings", target="household")
 @transaction.atomic
 def household_update_settings(
-    *, household: Household, actor: User, name: str, low_stock_days: int, llm_opt_out: bool
+    *, household: Household, actor: User, name: str, time_zone: str, low_stock_days: int, llm_opt_out: bool
 ) -> Household:
     require_owner(actor, household)
     household.name = name
+    household.time_zone = time_zone
     household.low_stock_days = low_stock_days
     household.llm_opt_out = llm_opt_out
     household.full_clean()
-    household.save(update_fields=["name", "low_stock_days", "llm_opt_out"])
+    household.save(update_fields=["name", "time_zone", "low_stock_days", "llm_opt_out"])
     audit_record(
         actor=actor,
         household=household,

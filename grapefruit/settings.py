@@ -116,6 +116,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Page content that lists many rows (grapefruit/pages.py); the layout above stays a Django template.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "grapefruit.jinja2.environment"},
+    },
 ]
 
 if EMBEDDED:
