@@ -20,6 +20,8 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
+from inventory.units import format_quantity
+
 SECONDS_PER_DAY = 86_400.0
 
 
@@ -287,20 +289,18 @@ def _as_decimal(rate: float) -> Decimal:
 
 
 def _format_rate(rate: float, unit: str) -> str:
-    """Per week when less than a tenth of a unit goes in a day, so the number stays readable."""
+    """Per week when less than a tenth of a unit goes in a day, so the number stays readable; the amount as
+    every page shows quantities."""
     per = "day"
     if rate < 0.1:
         rate, per = rate * 7, "week"
-    shown = f"{rate:.2g}" if rate < 10 else f"{rate:.0f}"
-    if "e" in shown:
-        shown = f"{rate:.6f}".rstrip("0").rstrip(".")
-    return f"{shown} {unit}/{per}"
+    return f"{format_quantity(Decimal(f'{rate:.6f}'), unit)}/{per}"
 
 
 def _over(days: float) -> str:
-    if days < 1.5:
-        return "over the last day" if days >= 0.5 else "in less than a day"
-    return f"over the last {_format_span(days)}"
+    if days < 0.5:
+        return "judging by less than a day of use"
+    return "over the last day" if days < 1.5 else f"over the last {_format_span(days)}"
 
 
 def _format_span(days: float) -> str:

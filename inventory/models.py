@@ -49,6 +49,8 @@ class Item(models.Model):
     rate_per_day = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True, editable=False)
     predicted_runout = models.DateField(null=True, blank=True, editable=False)
     forecast_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # Archived items leave the lists and the low-stock warnings but keep their journal; buying one restores it.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,21 +15,14 @@ from django.shortcuts import get_object_or_404
 
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
-from inventory.forecast import is_low_stock
 from inventory.models import ITEM_NAME_PURPOSE, ForecastRecord, Item, PricePaid, StockEvent
+from inventory.names import fold, household_item_names
 
 SORTS = {
     "runout": ("predicted_runout", "id"),
-    "name": ("id", "id"),  # names are encrypted: sorted in Python after decryption
+    "name": ("id", "id"),  # names are encrypted: sorted in Python after decryption (inventory.names)
     "category": ("category", "id"),
 }
-
-
-@dataclass(frozen=True)
-class DashboardRow:
-    item: Item
-    low: bool
-    days_left: int | None
 
 
 @dataclass(frozen=True)
@@ -51,10 +44,16 @@ def item_by_name(*, household: Household, name: str) -> Item | None:
     return Item.objects.filter(household=household, name_index=index).first()
 
 
+def active_items(*, household: Household) -> QuerySet[Item]:
+    """The items in the lists: everything but the archived ones."""
+    return Item.objects.filter(household=household, archived_at__isnull=True)
+
+
 def low_stock_q(*, household: Household, today: date) -> Q:
-    """The SQL form of forecast.is_low_stock, so filtering happens before the page is built."""
+    """The SQL form of forecast.is_low_stock, so filtering happens before the page is built. Archived items are
+    never low: nobody is going to buy them."""
     soon = today + timedelta(days=household.low_stock_days)
-    return (
+    return Q(archived_at__isnull=True) & (
         Q(quantity__lte=0)
         | Q(minimum__isnull=False, quantity__lt=F("minimum"))
         | Q(predicted_runout__isnull=False, predicted_runout__lte=soon)
@@ -63,9 +62,10 @@ def low_stock_q(*, household: Household, today: date) -> Q:
 
 @dataclass(frozen=True)
 class DashboardPage:
-    rows: list[DashboardRow]
+    items: list[Item]  # the rows of this page, in order
     page: Page
     low_count: int  # across the whole pantry, whatever the filters
+    archived_count: int
 
 
 def dashboard_page(
@@ -75,50 +75,61 @@ def dashboard_page(
     search: str = "",
     category: str = "",
     low_only: bool = False,
+    archived: bool = False,
     sort: str = "runout",
     page_number: str | int | None = None,
     page_size: int = 100,
 ) -> DashboardPage:
-    """One page of the dashboard in at most four queries, whatever the pantry's size.
+    """One page of the dashboard in a handful of queries, whatever the pantry's size.
 
-    Search and sorting by name happen after decryption (the database only holds ciphertext, and a blind index
-    matches whole names only), so they read every matching row; otherwise SQL does the paging and only the
-    shown rows are decrypted."""
-    items: QuerySet[Item] = Item.objects.filter(household=household)
-    low_count = items.filter(low_stock_q(household=household, today=today)).count()
+    Without a search or a sort by name, SQL filters, orders and pages, and only the shown rows are decrypted.
+    Names are ciphertext to the database, so a search or a sort by name works on the household's decrypted
+    names (inventory.names, kept between requests) and SQL only says which items the other filters let through."""
+    counts = Item.objects.filter(household=household).aggregate(
+        low=Count("id", filter=low_stock_q(household=household, today=today)),
+        archived=Count("id", filter=Q(archived_at__isnull=False)),
+    )
+    items = Item.objects.filter(household=household, archived_at__isnull=not archived)
     if category:
         items = items.filter(category=category)
     if low_only:
         items = items.filter(low_stock_q(household=household, today=today))
     order = SORTS.get(sort) or SORTS["runout"]
     items = items.order_by(F(order[0]).asc(nulls_last=True), order[1])
-    needle = " ".join(search.casefold().split())
-    if not needle and sort != "name":
+    needle = fold(search)
+    if needle or sort == "name":
+        page, rows = _page_by_name(household, items, needle, sort, page_number, page_size)
+    else:
         page = Paginator(items, page_size).get_page(page_number)
-        rows = [_row(item, household=household, today=today) for item in page.object_list]
-        return DashboardPage(rows=rows, page=page, low_count=low_count)
-    matches = [item for item in items if needle in item.name.casefold()]
-    if sort == "name":
-        matches.sort(key=lambda item: item.name.casefold())
-    page = Paginator(matches, page_size).get_page(page_number)
-    rows = [_row(item, household=household, today=today) for item in page.object_list]
-    return DashboardPage(rows=rows, page=page, low_count=low_count)
+        rows = list(page.object_list)
+    return DashboardPage(items=rows, page=page, low_count=counts["low"], archived_count=counts["archived"])
 
 
-def _row(item: Item, *, household: Household, today: date) -> DashboardRow:
-    low = is_low_stock(
-        quantity=item.quantity,
-        minimum=item.minimum,
-        runout=item.predicted_runout,
-        today=today,
-        threshold_days=household.low_stock_days,
-    )
-    days_left = (item.predicted_runout - today).days if item.predicted_runout else None
-    return DashboardRow(item=item, low=low, days_left=days_left)
+def _page_by_name(
+    household: Household,
+    items: QuerySet[Item],
+    needle: str,
+    sort: str,
+    page_number: str | int | None,
+    page_size: int,
+) -> tuple[Page, list[Item]]:
+    names = household_item_names(household=household)  # sorted by name
+    if sort != "name":
+        # SQL applies the other filters and the order (run-out, category) to the names that match.
+        matching = items.filter(pk__in=[entry.pk for entry in names if needle in entry.folded])
+        page = Paginator(matching, page_size).get_page(page_number)
+        return page, list(page.object_list)
+    allowed = set(items.values_list("pk", flat=True))
+    ordered = [entry.pk for entry in names if entry.pk in allowed and needle in entry.folded]
+    page = Paginator(ordered, page_size).get_page(page_number)
+    by_pk = Item.objects.in_bulk(page.object_list)
+    return page, [by_pk[pk] for pk in page.object_list if pk in by_pk]
 
 
-def item_journal(*, item: Item, limit: int = 50) -> list[StockEvent]:
-    return list(item.events.select_related("actor").order_by("-at", "-id")[:limit])
+def item_journal(*, item: Item, page_number: str | int | None, page_size: int = 20) -> Page:
+    """One page of the item's journal, newest first."""
+    events = item.events.select_related("actor").order_by("-at", "-id")
+    return Paginator(events, page_size).get_page(page_number)
 
 
 def item_last_undoable(*, item: Item) -> StockEvent | None:
@@ -140,9 +151,12 @@ def forecast_accuracy(*, household: Household, item: Item | None = None) -> Accu
 
 
 def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:
-    """Stock after each live journal entry since `since`, oldest first, for the chart (one query)."""
-    events = item.events.filter(undone_at__isnull=True, at__gte=since).order_by("at", "id")
-    return list(events.values_list("at", "quantity_after"))
+    """The stock from each point in time on, oldest first, for the chart (two queries): the level at `since`
+    when the journal goes back further, then the stock after each live journal entry since."""
+    live = item.events.filter(undone_at__isnull=True)
+    before = live.filter(at__lt=since).order_by("-at", "-id").values_list("quantity_after", flat=True).first()
+    levels = list(live.filter(at__gte=since).order_by("at", "id").values_list("at", "quantity_after"))
+    return ([(since, before)] if before is not None else []) + levels
 
 
 def forecast_errors(*, item_ids: Collection[int] | QuerySet) -> dict[int, Accuracy]:

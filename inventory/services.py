@@ -148,12 +148,54 @@ def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
     return item
 
 
+@transaction.atomic
+def item_archive(*, actor: Any, item: Item) -> Item:
+    """Take an item out of the lists and warnings; its journal stays and item_restore brings it back."""
+    item = _lock(item)
+    if item.archived_at is None:
+        item.archived_at = timezone.now()
+        item.save(update_fields=["archived_at", "updated_at"])
+        audit_record(actor=actor, household=item.household, action="inventory.item_archive", target=item)
+    return item
+
+
+@transaction.atomic
+def item_restore(*, actor: Any, item: Item) -> Item:
+    item = _lock(item)
+    if item.archived_at is not None:
+        item.archived_at = None
+        item.save(update_fields=["archived_at", "updated_at"])
+        audit_record(actor=actor, household=item.household, action="inventory.item_restore", target=item)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: Any, item: Item) -> None:
+    """Delete an item with its journal and predictions, for good. Receipt lines that pointed at it stay."""
+    item = _lock(item)
+    details = {"events": item.events.count()}
+    audit_record(
+        actor=actor, household=item.household, action="inventory.item_delete", target=item, details=details
+    )
+    item.delete()
+
+
 def _clean_new_item(item: Item) -> None:
     item.full_clean(exclude=["household", "name_index"])
-    duplicates = Item.objects.filter(
-        household=item.household, name_index=blind_index(item.name, purpose=ITEM_NAME_PURPOSE)
-    ).exclude(pk=item.pk)
-    if duplicates.exists():
+    duplicate = (
+        Item.objects.filter(
+            household=item.household, name_index=blind_index(item.name, purpose=ITEM_NAME_PURPOSE)
+        )
+        .exclude(pk=item.pk)
+        .first()
+    )
+    if duplicate is not None and duplicate.archived_at is not None:
+        raise ValidationError(
+            {
+                "name": "An archived item has this name: restore it from the archived items, or choose another name."
+            }
+        )
+    if duplicate is not None:
         raise ValidationError({"name": "An item with this name already exists."})
 
 
@@ -187,7 +229,7 @@ def stock_add(
     item = _lock(item)
     when = at or timezone.now()
     if ran_out:
-        _resolve_forecasts(item, when.date())
+        _resolve_forecasts(item, _local_date(item, when))
     delta = _positive(_in_item_unit(item, amount, unit))
     if kind == StockEvent.Kind.RECEIPT:
         delta = _settle_awaiting_receipt(actor, item, delta, when)
@@ -197,6 +239,9 @@ def stock_add(
         item, actor=actor, kind=kind, delta=delta, at=when, source=source, awaiting_receipt=awaiting_receipt
     )
     _audit_stock(actor, item, event, "inventory.stock_add")
+    if item.archived_at is not None:
+        # Bought again: the household uses it after all.
+        item_restore(actor=actor, item=item)
     return event
 
 
@@ -335,7 +380,7 @@ def _apply(
     item.quantity = after
     item.save(update_fields=["quantity", "updated_at"])
     if after <= 0:
-        _resolve_forecasts(item, when.date())
+        _resolve_forecasts(item, _local_date(item, when))
     # A purchase recorded after the fact (an old receipt) changes the history; the forecast is still of today.
     refresh_forecast(item, now=max(when, now))
     return event
@@ -475,8 +520,10 @@ def history_for(item: Item, *, now: datetime, events: Sequence[StockEvent] | Non
 
 
 def refresh_forecast(item: Item, *, now: datetime) -> fc.Forecast:
-    """Recompute the item's prediction, keep it on the row, and add it to the ledger when it names a date."""
-    result = fc.forecast(history_for(item, now=now))
+    """Recompute the item's prediction, keep it on the row, and add it to the ledger when it names a date.
+
+    The forecaster works in the household's time zone, so a run-out date is a day on the household's calendar."""
+    result = fc.forecast(history_for(item, now=timezone.localtime(now, item.household.zone)))
     item.rate_per_day = result.rate_per_day
     item.predicted_runout = result.runout
     item.forecast_reason = result.reason[:300]
@@ -490,6 +537,10 @@ def refresh_forecast(item: Item, *, now: datetime) -> fc.Forecast:
             method=result.method,
         )
     return result
+
+
+def _local_date(item: Item, when: datetime) -> date:
+    return timezone.localtime(when, item.household.zone).date()
 
 
 def _resolve_forecasts(item: Item, actual: date) -> None:

@@ -7,7 +7,7 @@ on the way in. Converting across dimensions (grams to litres) raises instead of 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 # Stored quantities carry three decimal places (a gram of a kilogram, a millilitre of a litre).
@@ -175,3 +175,49 @@ def format_amount(amount: Decimal) -> str:
     """Show a stored amount without trailing zeros: 2.500 -> 2.5, 3.000 -> 3."""
     text = f"{quantize(amount):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# Units so small that a tenth is the finest step anyone reads (a gram of flour, a millilitre of oil).
+_FINE_UNITS = frozenset({"g", "ml"})
+MINUS = "\u2212"  # a real minus sign: the hyphen reads as a dash in running text
+
+
+def _display_places(magnitude: Decimal, unit: str) -> int:
+    if unit in _FINE_UNITS:
+        return 1 if magnitude < 10 else 0
+    if magnitude < 10:
+        return 2
+    return 1 if magnitude < 100 else 0
+
+
+def _display_number(amount: Decimal, unit: str) -> str:
+    magnitude = abs(amount)
+    places = _display_places(magnitude, unit)
+    step = Decimal(1).scaleb(-places)
+    rounded = magnitude.quantize(step, rounding=ROUND_HALF_UP)
+    if rounded == 0 and magnitude != 0:
+        return f"<{step}"  # a trace left: "0" would say the shelf is empty
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def unit_label(amount: Decimal, unit: str) -> str:
+    """The unit as shown after a number: pieces are "pc" for exactly one, "pcs" otherwise."""
+    if unit == "pcs" and abs(amount) == 1:
+        return "pc"
+    return unit
+
+
+def format_quantity(amount: Decimal, unit: str) -> str:
+    """An amount and its unit as a person reads them: 6.785 l is "6.79 l", 250.000 g is "250 g", 1 pcs is
+    "1 pc", 0.004 kg is "<0.01 kg". Two decimals under 10, one under 100, none above; grams and millilitres
+    one decimal under 10 and none above. Negative amounts keep their sign (a real minus)."""
+    sign = MINUS if amount < 0 else ""
+    return f"{sign}{_display_number(amount, unit)} {unit_label(amount, unit)}"
+
+
+def format_change(delta: Decimal, unit: str) -> str:
+    """A signed change: "+4 l", "−0.5 l"."""
+    return ("+" if delta > 0 else "") + format_quantity(delta, unit)

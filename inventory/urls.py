@@ -14,4 +14,7 @@ urlpatterns = [
     path("items/<int:item_id>/add/", views.item_add_stock, name="item_add_stock"),
     path("items/<int:item_id>/correct/", views.item_correct, name="item_correct"),
     path("items/<int:item_id>/undo/", views.item_undo, name="item_undo"),
+    path("items/<int:item_id>/archive/", views.item_archive, name="item_archive"),
+    path("items/<int:item_id>/restore/", views.item_restore, name="item_restore"),
+    path("items/<int:item_id>/delete/", views.item_delete, name="item_delete"),
 ]

@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from grapefruit.dates import day_label
+from grapefruit.pages import render_page
 from inventory import selectors, services
 from inventory.categories import Category
 from inventory.categorising import suggest_category
 from inventory.chart import stock_chart
+from inventory.display import event_sentence, item_rows, journal_rows, prediction_sentence
 from inventory.forecast import is_low_stock
 from inventory.forms import (
     BulkAddForm,
@@ -31,7 +34,7 @@ from inventory.forms import (
     StockAddForm,
 )
 from inventory.models import Item
-from inventory.units import format_amount
+from inventory.units import format_amount, format_quantity
 
 PAGE_SIZE = 100
 CHART_DAYS = 60
@@ -44,23 +47,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "search": request.GET.get("q", "").strip()[:100],
         "category": request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
         "low_only": request.GET.get("low") == "1",
+        "archived": request.GET.get("archived") == "1",
         "sort": request.GET.get("sort", "runout") if request.GET.get("sort") in selectors.SORTS else "runout",
     }
     result = selectors.dashboard_page(
         household=household, today=today, page_number=request.GET.get("page"), page_size=PAGE_SIZE, **filters
     )
-    filtered = any(filters[key] for key in ("search", "category", "low_only"))
+    filtered = any(filters[key] for key in ("search", "category", "low_only", "archived"))
     context = {
         "page": result.page,
-        "rows": result.rows,
+        "rows": item_rows(result.items, today=today, low_stock_days=household.low_stock_days),
         "filters": filters,
         "categories": Category.choices,
         "accuracy": selectors.forecast_accuracy(household=household),
         "low_count": result.low_count,
+        "archived_count": result.archived_count,
         "has_items": result.page.paginator.count > 0 or filtered,
         "query_string": _without_page(request),
+        "next_url": request.get_full_path(),
     }
-    return render(request, "inventory/dashboard.html", context)
+    return render_page(request, "inventory/dashboard.html", context, title="Inventory")
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -72,31 +78,62 @@ def _without_page(request: HttpRequest) -> str:
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     household = request.household  # type: ignore[attr-defined]
     item = selectors.item_get(household=household, item_id=item_id)
+    return _render_detail(request, item, journal_page=request.GET.get("page"))
+
+
+def _render_detail(
+    request: HttpRequest,
+    item: Item,
+    *,
+    journal_page: str | None = None,
+    status: int = 200,
+    **forms_: forms.Form,
+) -> HttpResponse:
+    household = request.household  # type: ignore[attr-defined]
     now = timezone.now()
-    return render(request, "inventory/item_detail.html", _detail_context(item, household, now))
-
-
-def _detail_context(item: Item, household: Any, now: Any, **forms_: forms.Form) -> dict[str, Any]:
+    today = timezone.localdate()
+    journal = selectors.item_journal(item=item, page_number=journal_page)
     levels = selectors.stock_levels(item=item, since=now - timedelta(days=CHART_DAYS))
-    return {
+    undoable = selectors.item_last_undoable(item=item)
+    consume_form = forms_.get("consume_form") or ConsumeForm(
+        item=item, initial={"amount": format_amount(item.usual_use)}
+    )
+    context = {
         "item": item,
-        "journal": selectors.item_journal(item=item),
-        "undoable": selectors.item_last_undoable(item=item),
+        "category": item.get_category_display(),
+        "stock": format_quantity(item.quantity, item.unit),
+        "minimum": format_quantity(item.minimum, item.unit) if item.minimum is not None else "",
+        "best_before": day_label(item.best_before, today=today) if item.best_before else "",
+        "prediction": prediction_sentence(item, today=today),
+        "journal": journal,
+        "journal_rows": journal_rows(journal.object_list, unit=item.unit, now=now),
+        "undo_label": event_sentence(undoable, item.unit) if undoable else "",
         "accuracy": selectors.forecast_accuracy(household=household, item=item),
-        "chart": stock_chart(levels, now=now),
-        "consume_form": forms_.get("consume_form")
-        or ConsumeForm(item=item, initial={"amount": item.usual_use}),
+        "chart": stock_chart(
+            levels,
+            now=now,
+            unit=item.unit,
+            name=item.name,
+            runout=item.predicted_runout if item.quantity > 0 else None,
+        ),
+        "consume_form": consume_form,
+        # Asked for more than is left: offer the rest in one click instead of a silent clamp.
+        "use_up": format_quantity(item.quantity, item.unit)
+        if consume_form.errors.get("amount") and item.quantity > 0
+        else "",
         "add_form": forms_.get("add_form") or StockAddForm(item=item),
         "correct_form": forms_.get("correct_form")
-        or CorrectForm(item=item, initial={"quantity": item.quantity}),
-        "low": is_low_stock(
+        or CorrectForm(item=item, initial={"quantity": format_amount(item.quantity)}),
+        "low": item.archived_at is None
+        and is_low_stock(
             quantity=item.quantity,
             minimum=item.minimum,
             runout=item.predicted_runout,
-            today=timezone.localdate(),
+            today=today,
             threshold_days=household.low_stock_days,
         ),
     }
+    return render_page(request, "inventory/item_detail.html", context, title=item.name, status=status)
 
 
 def item_create(request: HttpRequest) -> HttpResponse:
@@ -170,8 +207,32 @@ def item_undo(request: HttpRequest, item_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Undid “{event.get_kind_display()} {format_amount(abs(event.delta))}”.")
+        messages.success(request, f"Undid “{event_sentence(event, item.unit)}”.")
     return redirect("inventory:item_detail", item_id=item.pk)
+
+
+@require_POST
+def item_archive(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.item_get(household=request.household, item_id=item_id)  # type: ignore[attr-defined]
+    services.item_archive(actor=request.user, item=item)
+    messages.success(request, f"Archived {item.name}: it left the lists and keeps its history.")
+    return redirect("inventory:item_detail", item_id=item.pk)
+
+
+@require_POST
+def item_restore(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.item_get(household=request.household, item_id=item_id)  # type: ignore[attr-defined]
+    services.item_restore(actor=request.user, item=item)
+    messages.success(request, f"Restored {item.name} to the inventory.")
+    return redirect(_next_url(request, item))
+
+
+@require_POST
+def item_delete(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.item_get(household=request.household, item_id=item_id)  # type: ignore[attr-defined]
+    services.item_delete(actor=request.user, item=item)
+    messages.success(request, f"Deleted {item.name} and its journal.")
+    return redirect("inventory:dashboard")
 
 
 def _stock_change(
@@ -192,8 +253,7 @@ def _stock_change(
             messages.success(request, f"{verb} {item.name}.")
             return redirect(_next_url(request, item))
     item.refresh_from_db()
-    context = _detail_context(item, household, timezone.now(), **{form_name: form})
-    return render(request, "inventory/item_detail.html", context, status=400)
+    return _render_detail(request, item, status=400, **{form_name: form})
 
 
 def _next_url(request: HttpRequest, item: Item) -> str:

@@ -166,3 +166,14 @@ def test_low_stock_rules():
 def test_forecast_error_is_positive_when_the_item_ran_out_early():
     assert forecast_error_days(date(2026, 3, 10), date(2026, 3, 7)) == 3
     assert forecast_error_days(date(2026, 3, 10), date(2026, 3, 12)) == -2
+
+
+def test_a_rate_from_a_few_hours_of_use_says_so_and_shows_the_unit():
+    events = [
+        ev(0, EventKind.PURCHASE, "2"),
+        ev(0.1, EventKind.CONSUME, "-1"),
+        ev(0.2, EventKind.CONSUME, "-0.12"),
+    ]
+    result = forecast(history(events, as_of=0.25, unit="lb"))
+    assert "lb/day judging by less than a day of use" in result.reason
+    assert "in less than a day" not in result.reason

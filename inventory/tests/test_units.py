@@ -8,6 +8,8 @@ from inventory.units import (
     UnknownUnitError,
     convert,
     format_amount,
+    format_change,
+    format_quantity,
     parse_unit,
     quantize,
 )
@@ -54,3 +56,28 @@ def test_format_amount_drops_trailing_zeros():
     assert format_amount(Decimal("2.500")) == "2.5"
     assert format_amount(Decimal("3.000")) == "3"
     assert str(Quantity.of("0.250", "l")) == "0.25 l"
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "shown"),
+    [
+        ("6.785", "l", "6.79 l"),
+        ("250.000", "g", "250 g"),
+        ("5.5", "g", "5.5 g"),
+        ("1", "pcs", "1 pc"),
+        ("12", "pcs", "12 pcs"),
+        ("0.885", "lb", "0.89 lb"),
+        ("0", "l", "0 l"),
+        ("0.004", "kg", "<0.01 kg"),
+        ("42.25", "kg", "42.3 kg"),
+        ("1500", "ml", "1500 ml"),
+        ("-0.5", "l", "\u22120.5 l"),
+    ],
+)
+def test_quantities_always_carry_their_unit_at_reading_precision(amount, unit, shown):
+    assert format_quantity(Decimal(amount), unit) == shown
+
+
+def test_changes_carry_their_sign():
+    assert format_change(Decimal(4), "l") == "+4 l"
+    assert format_change(Decimal("-0.25"), "kg") == "\u22120.25 kg"

@@ -158,7 +158,8 @@ def test_dashboard_at_2000_items_runs_a_fixed_number_of_queries(
     soon = timezone.localdate() + timedelta(days=2)
     items = ItemFactory.build_batch(2000, household=household, quantity=Decimal(3), predicted_runout=soon)
     Item.objects.bulk_create(items)
-    with django_assert_max_num_queries(8):
+    # The first sort by name also decrypts every name (one query); later requests reuse them.
+    with django_assert_max_num_queries(9):
         response = member_client.get("/", {"sort": "name", "low": "1"})
     assert response.status_code == 200
     assert response.context["low_count"] == 2000
