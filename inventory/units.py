@@ -110,6 +110,8 @@ _ALIASES: dict[str, str] = {
 }
 
 UNIT_CHOICES: list[tuple[str, str]] = [(unit.code, unit.label) for unit in UNITS.values()]
+# The codes themselves, where a form has a narrow column for the unit (the receipt review).
+UNIT_CODE_CHOICES: list[tuple[str, str]] = [(unit.code, unit.code) for unit in UNITS.values()]
 
 
 def unit_choices_convertible_to(code: str) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from inventory.units import UNIT_CHOICES
+from inventory.names import fold
+from inventory.units import UNIT_CHOICES, format_amount
 from receipts.models import ReceiptLine
 from receipts.services import PASTED_TEXT_NAME, BoughtOn, LineEdit, Upload
 
@@ -79,24 +81,30 @@ class LineForm(forms.Form):
     unit = forms.ChoiceField(choices=UNIT_CHOICES)
     total_price = forms.DecimalField(max_digits=12, decimal_places=2, required=False)
     action = forms.ChoiceField(choices=ReceiptLine.Action.choices)
-    item = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Match")
-    new_item_name = forms.CharField(max_length=200, required=False, label="New item name")
+    # The existing item's name to add to, or the new item's name: typed, with the household's names suggested.
+    item = forms.CharField(max_length=200, required=False, label="Item")
 
-    def __init__(self, *args: Any, item_choices: list[tuple[Any, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, item_ids: Mapping[str, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "—"), *item_choices]
+        self.item_ids = item_ids  # folded item name -> id
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         action = cleaned.get("action")
-        if action == ReceiptLine.Action.ADD_EXISTING and not cleaned.get("item"):
-            self.add_error("item", "Choose the item to add this line to.")
-        if action == ReceiptLine.Action.CREATE_NEW and not cleaned.get("new_item_name", "").strip():
-            cleaned["new_item_name"] = cleaned.get("name", "")
+        text = " ".join(cleaned.get("item", "").split())
+        cleaned["item"] = text
+        if action == ReceiptLine.Action.ADD_EXISTING:
+            if not text:
+                self.add_error("item", "Choose the item to add this line to.")
+            elif fold(text) not in self.item_ids:
+                self.add_error("item", f"No item is called “{text}”. Choose “New item” to create it.")
+        if action == ReceiptLine.Action.CREATE_NEW and not text:
+            cleaned["item"] = cleaned.get("name", "").strip()
         return cleaned
 
     def edit(self) -> LineEdit:
         data = self.cleaned_data
+        adding = data["action"] == ReceiptLine.Action.ADD_EXISTING
         return LineEdit(
             line_id=data["line_id"],
             name=data["name"].strip(),
@@ -104,33 +112,38 @@ class LineForm(forms.Form):
             unit=data["unit"],
             total_price=data["total_price"],
             action=data["action"],
-            item_id=data["item"] if data["action"] == ReceiptLine.Action.ADD_EXISTING else None,
-            new_item_name=data["new_item_name"].strip(),
+            item_id=self.item_ids[fold(data["item"])] if adding else None,
+            new_item_name=data["item"] if data["action"] == ReceiptLine.Action.CREATE_NEW else "",
         )
 
 
 class BaseLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args: Any, item_choices: list[tuple[Any, str]], **kwargs: Any) -> None:
-        self.item_choices = item_choices
+    def __init__(self, *args: Any, item_ids: Mapping[str, int], **kwargs: Any) -> None:
+        self.item_ids = item_ids
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "item_choices": self.item_choices}
+        return {**super().get_form_kwargs(index), "item_ids": self.item_ids}
 
 
 LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=0, can_delete=False)
 
 
-def line_initial(line: ReceiptLine) -> dict[str, Any]:
+def line_initial(line: ReceiptLine, item_names: Mapping[int, str]) -> dict[str, Any]:
+    """The form's starting values; `item_names` maps item ids to names (decrypted once for the whole page)."""
+    item = (
+        item_names.get(line.item_id, "")
+        if line.action == ReceiptLine.Action.ADD_EXISTING
+        else line.new_item_name
+    )
     return {
         "line_id": line.pk,
         "name": line.name,
-        "quantity": line.quantity,
+        "quantity": format_amount(line.quantity),
         "unit": line.unit,
         "total_price": line.total_price,
         "action": line.action,
-        "item": line.item_id,
-        "new_item_name": line.new_item_name,
+        "item": item,
     }
 
 

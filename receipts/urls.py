@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.status, name="status"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/retry/", views.retry, name="retry"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
 ]

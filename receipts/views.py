@@ -1,4 +1,5 @@
-"""Receipt pages: inbox, upload, status (polled by htmx), review and apply, retry. Thin: selector, form, service."""
+"""Receipt pages: inbox, upload, status (polled by htmx), review and apply, retry, delete. Thin: selector, form,
+service."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grapefruit.pages import render_page
+from inventory.names import household_item_names
+from inventory.units import UNIT_CODE_CHOICES
 from receipts import selectors, services
+from receipts.display import applied_lines, inbox_rows, review_lines, status_badge
 from receipts.forms import ApplyForm, LineFormSet, UploadForm, line_initial
-from receipts.models import Receipt
+from receipts.models import Receipt, ReceiptLine
 
 INBOX_PAGE_SIZE = 25
 
@@ -23,8 +29,12 @@ def _receipt(request: HttpRequest, pk: int) -> Receipt:
 def inbox(request: HttpRequest) -> HttpResponse:
     receipts = selectors.receipts_for(household=request.household)
     page = Paginator(receipts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    polling = any(receipt.in_progress for receipt in page.object_list)
-    return render(request, "receipts/inbox.html", {"page": page, "polling": polling})
+    context = {
+        "page": page,
+        "rows": inbox_rows(page.object_list, today=timezone.localdate(), now=timezone.now()),
+        "polling": any(receipt.in_progress for receipt in page.object_list),
+    }
+    return render_page(request, "receipts/inbox.html", context, title="Receipts")
 
 
 def upload(request: HttpRequest) -> HttpResponse:
@@ -46,16 +56,26 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = _receipt(request, pk)
-    context = {"receipt": receipt}
-    if receipt.status in (Receipt.Status.NEEDS_REVIEW, Receipt.Status.APPLIED):
-        context.update(_review_context(request, receipt))
-    return render(request, "receipts/detail.html", context)
+    if receipt.status == Receipt.Status.NEEDS_REVIEW:
+        return _render_review(request, receipt)
+    context = {
+        "receipt": receipt,
+        "status_badge": status_badge(receipt.status),
+        "review": None,
+        "applied": None,
+    }
+    if receipt.status == Receipt.Status.APPLIED:
+        names = household_item_names(household=request.household)
+        lines = selectors.receipt_lines(receipt=receipt)
+        context["applied"] = applied_lines(lines, {entry.pk: entry.name for entry in names})
+    return render_page(request, "receipts/detail.html", context, title=f"Receipt #{receipt.pk}")
 
 
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment htmx polls while a worker moves the receipt along."""
     receipt = _receipt(request, pk)
-    response = render(request, "receipts/_status.html", {"receipt": receipt})
+    context = {"receipt": receipt, "status_badge": status_badge(receipt.status)}
+    response = render(request, "receipts/_status.html", context)
     if not receipt.in_progress and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # the review form appears once the worker is done
     return response
@@ -64,8 +84,8 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = _receipt(request, pk)
-    item_choices = _item_choices(request)
-    formset = LineFormSet(request.POST, item_choices=item_choices, prefix="lines")
+    names = household_item_names(household=request.household)
+    formset = LineFormSet(request.POST, item_ids={entry.folded: entry.pk for entry in names}, prefix="lines")
     apply_form = ApplyForm(request.POST)
     if formset.is_valid() and apply_form.is_valid():
         try:
@@ -85,8 +105,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("receipts:detail", pk=receipt.pk)
         except services.ReceiptError as error:
             apply_form.add_error(None, str(error))
-    context = {"receipt": receipt, **_review_context(request, receipt, formset, apply_form)}
-    return render(request, "receipts/detail.html", context, status=400)
+    return _render_review(request, receipt, formset, apply_form, status=400)
 
 
 @require_POST
@@ -99,30 +118,48 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("receipts:detail", pk=receipt.pk)
 
 
-def _item_choices(request: HttpRequest) -> list[tuple[int, str]]:
-    items = selectors.household_items(household=request.household).only("pk", "name", "unit")
-    # Names are encrypted, so they are sorted here rather than by the database.
-    return sorted(((item.pk, f"{item.name} ({item.unit})") for item in items), key=lambda c: c[1].lower())
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _receipt(request, pk)
+    try:
+        services.receipt_delete(actor=request.user, receipt=receipt)
+    except services.ReceiptError as error:
+        messages.error(request, str(error))
+        return redirect("receipts:detail", pk=receipt.pk)
+    messages.success(request, f"Deleted receipt #{pk}.")
+    return redirect("receipts:inbox")
 
 
-def _review_context(
+def _render_review(
     request: HttpRequest,
     receipt: Receipt,
     formset: LineFormSet | None = None,
     apply_form: ApplyForm | None = None,
-) -> dict[str, object]:
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    names = household_item_names(household=request.household)
     lines = list(selectors.receipt_lines(receipt=receipt))
     if formset is None:
+        item_names = {entry.pk: entry.name for entry in names}
         formset = LineFormSet(
-            initial=[line_initial(line) for line in lines],
-            item_choices=_item_choices(request),
+            initial=[line_initial(line, item_names) for line in lines],
+            item_ids={entry.folded: entry.pk for entry in names},
             prefix="lines",
         )
-    return {
-        "rows": list(zip(lines, formset.forms, strict=False)),
+    context = {
+        "receipt": receipt,
+        "status_badge": status_badge(receipt.status),
+        "review": review_lines(lines, formset.forms),
+        "applied": None,
         "formset": formset,
         "apply_form": apply_form or ApplyForm(),
         "totals": selectors.receipt_totals(receipt=receipt, lines=lines),
-        "editable": receipt.status == Receipt.Status.NEEDS_REVIEW,
         "ask_bought_on": services.purchase_date_needs_confirmation(receipt),
+        "item_names": [entry.name for entry in names],
+        "units": UNIT_CODE_CHOICES,
+        "actions": ReceiptLine.Action.choices,
     }
+    return render_page(
+        request, "receipts/detail.html", context, title=f"Receipt #{receipt.pk}", status=status
+    )

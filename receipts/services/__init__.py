@@ -1,5 +1,5 @@
-"""Receipt actions, split by stage: ingest (upload, OCR, parse), memory (matching, aliases, duplicates) and
-review (corrections, apply to inventory). Import them from here."""
+"""Receipt actions, split by stage: ingest (upload, OCR, parse), memory (matching, aliases, duplicates),
+review (corrections, apply to inventory) and removal. Import them from here."""
 
 from receipts.services.ingest import (
     NO_ITEMS_FOUND,
@@ -16,6 +16,7 @@ from receipts.services.ingest import (
     receipt_upload,
 )
 from receipts.services.memory import find_duplicate, purchase_key, receipt_match, store_alias_learn
+from receipts.services.removal import receipt_delete
 from receipts.services.review import (
     BoughtOn,
     LineEdit,
@@ -38,6 +39,7 @@ __all__ = [
     "purchase_date_needs_confirmation",
     "purchase_key",
     "receipt_apply",
+    "receipt_delete",
     "receipt_fail",
     "receipt_lines_update",
     "receipt_match",

@@ -145,8 +145,8 @@ def test_review_page_corrects_a_match_and_applies_to_inventory(member_client, us
     page = member_client.get(reverse("receipts:detail", args=[receipt.pk]))
     assert b"Lines add up to <strong>11.08</strong>" in page.content
     assert b"matches" in page.content
-    assert b"This receipt is dated 2 March 2025, more than a week ago." in page.content
-    data = _review_post(receipt, page.context, line1={"action": "add_existing", "item": fusilli.pk})
+    assert b"This receipt is dated 2 Mar 2025, more than a week ago." in page.content
+    data = _review_post(receipt, page.context, line1={"action": "add_existing", "item": "fusilli  PASTA"})
     data["apply"] = "1"
     unanswered = member_client.post(reverse("receipts:review", args=[receipt.pk]), data)
     assert unanswered.status_code == 400
