@@ -26,8 +26,8 @@ class Category(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Checked in order, first match wins: put specific words ("ice cream", "peanut butter") before the general
-# words they contain ("cream", "butter").
+# Whole words and phrases. When several match, the phrase with more words wins ("baby spinach" over "baby",
+# "peanut butter" over "butter"), then the longer one ("arugula" over "baby"), then the earlier category here.
 _KEYWORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
     (Category.FROZEN, ("frozen", "ice cream", "ice", "fish fingers", "fish sticks", "sorbet", "pizza")),
     (
@@ -49,7 +49,7 @@ _KEYWORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
             "snack",
         ),
     ),
-    (Category.BABY, ("diaper", "nappy", "nappies", "baby", "formula", "wipes")),
+    (Category.BABY, ("diaper", "diapers", "nappy", "nappies", "baby", "formula", "wipes", "baby food")),
     (Category.PET, ("dog", "cat food", "cat litter", "litter", "kibble", "pet")),
     (
         Category.HOUSEHOLD,
@@ -191,6 +191,7 @@ _KEYWORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
             "sauce",
             "salt",
             "pepper",
+            "black pepper",
             "spice",
             "cumin",
             "paprika",
@@ -246,6 +247,14 @@ _KEYWORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
             "strawberries",
             "grapes",
             "spinach",
+            "baby spinach",
+            "baby carrots",
+            "baby potatoes",
+            "baby corn",
+            "bell pepper",
+            "bell peppers",
+            "arugula",
+            "rocket",
             "broccoli",
             "mushrooms",
             "fruit",
@@ -262,16 +271,28 @@ _KEYWORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
     ),
 )
 
-_PATTERNS: tuple[tuple[Category, re.Pattern[str]], ...] = tuple(
-    (category, re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b"))
-    for category, words in _KEYWORDS
+
+def _keyword_categories() -> dict[str, tuple[Category, int]]:
+    """keyword -> (category, its rank in _KEYWORDS); the first category listing a word owns it ("pepper")."""
+    owners: dict[str, tuple[Category, int]] = {}
+    for rank, (category, words) in enumerate(_KEYWORDS):
+        for word in words:
+            owners.setdefault(word, (category, rank))
+    return owners
+
+
+_CATEGORY_OF = _keyword_categories()
+# Longest alternatives first, so at each position the regex takes the phrase rather than its first word.
+_PATTERN = re.compile(
+    r"\b(?:" + "|".join(re.escape(word) for word in sorted(_CATEGORY_OF, key=len, reverse=True)) + r")\b"
 )
 
 
 def guess_category(name: str) -> Category:
-    """The first category whose keywords appear as whole words in `name`; OTHER when nothing matches."""
+    """The category of the most specific keyword found as whole words in `name`; OTHER when none is."""
     text = " ".join(name.casefold().split())
-    for category, pattern in _PATTERNS:
-        if pattern.search(text):
-            return category
-    return Category.OTHER
+    found = [match.group() for match in _PATTERN.finditer(text)]
+    if not found:
+        return Category.OTHER
+    best = max(found, key=lambda word: (len(word.split()), len(word), -_CATEGORY_OF[word][1]))
+    return _CATEGORY_OF[best][0]
