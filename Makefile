@@ -43,15 +43,13 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 # Embedded mode (no DATABASE_URL / REDIS_URL): SQLite under var/ and a Celery worker on a filesystem broker,
-# so uploads return at once and OCR runs in the background. Ctrl-C stops both.
+# so uploads return at once and OCR runs in the background. The script prints the address; Ctrl-C or SIGTERM
+# stops both processes.
 run: install sysdeps demo
-	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A grapefruit worker --beat --pool=solo --loglevel=INFO \
-		--schedule var/celerybeat-schedule & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) scripts/run_embedded.py --host $(HOST) --port $(PORT)
 
 worker: install
-	$(VENV)/bin/celery -A grapefruit worker --beat --loglevel=INFO --schedule var/celerybeat-schedule
+	$(VENV)/bin/celery -A grapefruit worker --beat --loglevel=INFO
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -35,7 +35,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env.str("DATABASE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED = not DATABASE_URL
-DEBUG = env.bool("DEBUG", default=EMBEDDED)
+# Off unless asked for, embedded too: a debug 404 page lists every URL of the site to whoever asks.
+DEBUG = env.bool("DEBUG", default=False)
 VERSION = "0.1.0"
 
 
@@ -179,12 +180,15 @@ MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 STORAGES = {
     # Uploaded receipts are encrypted on disk with the same key ring as the database fields.
     "default": {"BACKEND": "grapefruit.storage.EncryptedFileSystemStorage"},
+    # Production serves collectstatic's hashed, compressed copies; the embedded default serves the files where
+    # they are (WhiteNoise finds them), so `make run` needs no collectstatic step.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEBUG or EMBEDDED
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+WHITENOISE_USE_FINDERS = EMBEDDED
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -265,6 +269,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "grapefruit.beat:HeartbeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 BEAT_HEARTBEAT_FILE = env_path("BEAT_HEARTBEAT_FILE", VAR_DIR / "beat-heartbeat")
+# Where beat remembers when each job last ran (an absolute path: workers start from any directory).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Expired LLM cache entries are deleted daily; the task is idempotent.
     "llm-cache-cleanup": {"task": "llm.tasks.llm_cache_cleanup", "schedule": 24 * 60 * 60},

@@ -8,10 +8,12 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -133,3 +135,92 @@ def test_embedded_worker_runs_background_tasks_from_the_filesystem_queue(embedde
 
     assert "llm.tasks.llm_cache_cleanup" in log_path.read_text()
     assert "succeeded" in log_path.read_text()
+
+
+def _read_until(stream, marker: str, timeout: float) -> str:
+    """Lines from `stream` until one contains `marker` (a background reader would be overkill for one line)."""
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        seen += line
+        if marker in line:
+            return seen
+        if not line:
+            time.sleep(0.1)
+    raise AssertionError(f"{marker!r} not printed within {timeout} s:\n{seen[-3000:]}")
+
+
+def _descendants(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [descendant for child in map(int, found) for descendant in (child, *_descendants(child))]
+
+
+def _alive(pid: int) -> bool:
+    """Running, as opposed to gone or a zombie (an exited child nobody reaped yet, e.g. under a container's init)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_make_run_prints_its_real_address_serves_with_debug_off_and_stops_cleanly_on_sigterm(embedded_env):
+    port = _free_port()
+    run = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        cwd=BASE_DIR,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        printed = _read_until(run.stdout, "Grapefruit is running at", timeout=240)
+        assert f"Grapefruit is running at http://127.0.0.1:{port}/" in printed
+        url = f"http://127.0.0.1:{port}"
+        missing = urllib.request.Request(url + "/no-such-page/")
+        with pytest.raises(urllib.error.HTTPError) as not_found:
+            urllib.request.urlopen(missing)
+        page = not_found.value.read().decode()
+        assert not_found.value.code == 404
+        assert "URLconf" not in page  # DEBUG's 404 lists every URL pattern of the site
+        assert urllib.request.urlopen(url + "/static/css/grapefruit.css").status == 200
+        processes = _descendants(run.pid)  # the script, the web server and the worker
+        assert len(processes) >= 3
+
+        run.send_signal(signal.SIGTERM)
+        rest = run.communicate(timeout=60)[0]
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert "Grapefruit stopped." in rest
+    assert "Segmentation fault" not in rest
+    assert "Traceback" not in rest
+    assert not any(_alive(pid) for pid in processes)
+
+
+def test_ctrl_c_stops_the_web_server_and_the_worker(embedded_env):
+    _manage(embedded_env, "migrate", "--noinput", "-v0")
+    _manage(embedded_env, "createcachetable")
+    port = _free_port()
+    run = subprocess.Popen(
+        [sys.executable, "scripts/run_embedded.py", "--port", str(port)],
+        cwd=BASE_DIR,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _read_until(run.stdout, "Grapefruit is running at", timeout=120)
+        web_and_worker = _descendants(run.pid)
+        assert len(web_and_worker) >= 2
+        run.send_signal(signal.SIGINT)
+        rest = run.communicate(timeout=60)[0]
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0
+    assert "Grapefruit stopped." in rest
+    assert not any(_alive(pid) for pid in web_and_worker)
