@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import zoneinfo
@@ -26,8 +27,14 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name, sorted (read from the system's zone files once per process)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in time_zone_names():
         raise ValidationError(
             f"{value!r} is not a time zone. Use a name such as Europe/Paris or America/Chicago."
         )

@@ -21,6 +21,8 @@ from audit.models import AuditEvent
 from grapefruit import health, selectors, services
 from grapefruit.auth_audit import account_event_record
 from grapefruit.forms import AccountForm, HouseholdSettingsForm, SignupForm
+from grapefruit.models import time_zone_names
+from grapefruit.pages import render_page
 
 
 class SignInView(LoginView):
@@ -121,12 +123,13 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         return redirect("household_settings")
     context = {
         "form": form,
+        "time_zones": time_zone_names(),
         "is_owner": is_owner,
         "members": selectors.household_members(household=household),
         "invitations": selectors.household_open_invitations(household=household) if is_owner else [],
         "new_invite_url": request.session.pop("new_invite_url", None),
     }
-    return render(request, "grapefruit/household_settings.html", context)
+    return render_page(request, "grapefruit/household_settings.html", context, title="Preferences")
 
 
 @require_POST

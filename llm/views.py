@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
+from grapefruit.pages import render_page
 from llm.limits import month_usage
 from llm.providers import remote_provider_configured
 from llm.selectors import llm_calls_for_household
@@ -16,9 +16,10 @@ def call_log(request: HttpRequest) -> HttpResponse:
     calls = llm_calls_for_household(household=household)
     page = Paginator(calls, 25).get_page(request.GET.get("page"))
     context = {
+        "household": household,
         "page": page,
         "usage": month_usage(household),
         "remote": remote_provider_configured(),
         "opted_out": household.llm_opt_out,
     }
-    return render(request, "llm/call_log.html", context)
+    return render_page(request, "llm/call_log.html", context, title="What left the server")
