@@ -12,6 +12,7 @@ Usage: .venv/bin/python scripts/run_embedded.py [--host 127.0.0.1] [--port 8000]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -43,15 +44,28 @@ def start(command: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
+def _group_running(process: subprocess.Popen[bytes]) -> bool:
+    """Whether any process of `process`'s group still runs (the worker's beat is a child process of its own)."""
+    process.poll()  # reap the leader, or its zombie would count
     try:
-        process.wait(timeout=STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the whole group, then wait for every process in it; SIGKILL what is left after STOP_SECONDS."""
+    # The group may empty between the check and the signal: ProcessLookupError then just means done.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_SECONDS
+    while _group_running(process) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _group_running(process):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def wait_until_serving(url: str, processes: list[subprocess.Popen[bytes]]) -> bool:
