@@ -1,4 +1,5 @@
-"""The household the page benchmark renders: what a busy household looks like after a year of use.
+"""The household the page benchmark renders: what a busy household looks like after a year of use: 2,000 items,
+a year of prices paid in four stores, a cart, receipts, an audit log.
 
 Rows are written with bulk_create (the services would take minutes for this much history); every encrypted
 field is still encrypted, so the pages pay the real decryption cost.
@@ -16,9 +17,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from grapefruit.models import Household, Membership, User
 from inventory.categories import Category
-from inventory.models import ForecastRecord, Item, StockEvent
+from inventory.models import ForecastRecord, Item, PricePaid, StockEvent
 from llm.models import LLMCallLog
-from orders.models import CatalogPrice
+from orders.models import CartLine
 from receipts.models import Receipt, ReceiptLine
 
 WORDS = ["milk", "rice", "coffee", "apples", "pasta", "yogurt", "butter", "flour", "tea", "beans", "soap"]
@@ -26,6 +27,9 @@ UNITS = ["pcs", "pcs", "g", "kg", "l", "ml", "lb"]
 RECEIPT_LINES = 40
 AUDIT_EVENTS = 5000
 LLM_CALLS = 60
+CART_LINES = 30
+STORES = ("Corner Grocer", "Freshway Market", "Bio Shop", "Bench Market")
+PURCHASES_A_WEEK = 40
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ def fill(items: int) -> BenchHousehold:
     pantry = _items(household, items, rng)
     _short_journals(pantry[: items // 10], user)
     journal_item = _year_of_journal(pantry[-1], user, rng)
-    _prices(household, pantry, rng)
+    _prices_paid(household, pantry, rng)
+    _cart(household, user, pantry, rng)
     receipt = _receipt(household, user, pantry, rng)
     _audit(household, user, pantry, rng)
     _llm_calls(household, user)
@@ -119,19 +124,38 @@ def _year_of_journal(item: Item, user: User, rng: random.Random) -> Item:
     return item
 
 
-def _prices(household: Household, items: list[Item], rng: random.Random) -> None:
-    prices = [
-        CatalogPrice(
-            household=household,
-            item=item,
-            price=Decimal(rng.randint(50, 2000)) / 100,
-            currency="USD",
-            vendor="Bench Market",
-            source=CatalogPrice.Source.RECEIPT,
-        )
-        for item in items[::3]
+def _prices_paid(household: Household, items: list[Item], rng: random.Random) -> None:
+    """A year of shopping: some forty lines a week across four stores."""
+    today = timezone.localdate()
+    rows = []
+    for week in range(52):
+        for _ in range(PURCHASES_A_WEEK):
+            item = rng.choice(items)
+            unit_price = Decimal(rng.randint(20, 900)) / 100
+            quantity = Decimal(rng.randint(1, 3))
+            rows.append(
+                PricePaid(
+                    household=household,
+                    item=item,
+                    store=rng.choice(STORES),
+                    paid_on=today - timedelta(days=7 * week + rng.randint(0, 6)),
+                    quantity=quantity,
+                    pack_size=Decimal(1),
+                    unit=item.unit,
+                    unit_price=unit_price,
+                    total_price=unit_price * quantity,
+                    currency="USD",
+                )
+            )
+    PricePaid.objects.bulk_create(rows, batch_size=1000)
+
+
+def _cart(household: Household, user: User, items: list[Item], rng: random.Random) -> None:
+    lines = [
+        CartLine(household=household, item=item, quantity=Decimal(rng.randint(1, 4)), added_by=user)
+        for item in rng.sample(items, CART_LINES)
     ]
-    CatalogPrice.objects.bulk_create(prices, batch_size=500)
+    CartLine.objects.bulk_create(lines)
 
 
 def _receipt(household: Household, user: User, items: list[Item], rng: random.Random) -> Receipt:

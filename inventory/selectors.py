@@ -44,9 +44,25 @@ def item_by_name(*, household: Household, name: str) -> Item | None:
     return Item.objects.filter(household=household, name_index=index).first()
 
 
-def active_items(*, household: Household) -> QuerySet[Item]:
-    """The items in the lists: everything but the archived ones."""
-    return Item.objects.filter(household=household, archived_at__isnull=True)
+def item_ids_by_name(*, household: Household, names: Collection[str]) -> dict[str, int]:
+    """The ids of the household's items called `names` (case and spacing ignored), in one query; a name that is
+    no item is left out."""
+    indexes = {name: blind_index(" ".join(name.split()), purpose=ITEM_NAME_PURPOSE) for name in names}
+    found = dict(
+        Item.objects.filter(household=household, name_index__in=set(indexes.values())).values_list(
+            "name_index", "pk"
+        )
+    )
+    return {name: found[index] for name, index in indexes.items() if index in found}
+
+
+def active_item_names(*, household: Household) -> list[str]:
+    """The names of the household's items in the lists (archived ones left out), sorted; decrypted once per
+    process (inventory.names)."""
+    archived = set(
+        Item.objects.filter(household=household, archived_at__isnull=False).values_list("pk", flat=True)
+    )
+    return [entry.name for entry in household_item_names(household=household) if entry.pk not in archived]
 
 
 def low_stock_q(*, household: Household, today: date) -> Q:

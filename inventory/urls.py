@@ -7,6 +7,7 @@ app_name = "inventory"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("items/new/", views.item_create, name="item_create"),
+    path("items/names/", views.item_names, name="item_names"),
     path("items/bulk/", views.item_bulk_create, name="item_bulk_create"),
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("items/<int:item_id>/edit/", views.item_edit, name="item_edit"),

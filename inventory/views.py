@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +74,19 @@ def _without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def item_names(request: HttpRequest) -> HttpResponse:
+    """The household's item names as <option>s, loaded into the name suggestions (<datalist>) of forms that
+    pick an item by name; an unchanged list answers 304, so a page that needs it costs no extra rendering."""
+    names = selectors.active_item_names(household=request.household)  # type: ignore[attr-defined]
+    etag = '"' + hashlib.sha256("\n".join(names).encode()).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = render(request, "inventory/item_names.html", {"names": names})
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +11,8 @@ from django import forms
 
 from grapefruit.dates import day_label, moment_label
 from grapefruit.urlbuilders import id_url
-from inventory.units import format_quantity
+from inventory.units import format_amount, format_quantity
+from receipts.forms import LINES_PREFIX, LineForm
 from receipts.models import Receipt, ReceiptLine
 from receipts.reconcile import LINE_ARITHMETIC
 
@@ -36,8 +37,9 @@ def flag_sentence(flag: str) -> str:
 
 @dataclass(frozen=True)
 class ReviewLine:
-    """A line under review, with its form (fields rendered by the template)."""
+    """A line under review: what the receipt printed, and the values and errors of its fields."""
 
+    prefix: str  # "lines-3": the field names are "lines-3-name", ...
     position: int
     printed_name: str
     flags: list[str]
@@ -45,12 +47,18 @@ class ReviewLine:
     confidence: int  # percent
     unsure: bool
     source: str
-    form: forms.Form
+    values: dict[str, str]
+    errors: dict[str, list[str]]  # every field, errors or not
 
 
-def review_lines(lines: Iterable[ReceiptLine], line_forms: Iterable[forms.Form]) -> list[ReviewLine]:
+def review_lines(
+    lines: Sequence[ReceiptLine], line_forms: Sequence[forms.Form] | None = None
+) -> list[ReviewLine]:
+    """The lines with their stored values, or, after a refused submission, with what was submitted and why it
+    was refused. Values are written by the template directly: Django's widgets cost more than 40 lines may."""
     return [
         ReviewLine(
+            prefix=f"{LINES_PREFIX}-{index}",
             position=line.position,
             printed_name=line.printed_name,
             flags=[flag_sentence(flag) for flag in line.flags],
@@ -58,10 +66,33 @@ def review_lines(lines: Iterable[ReceiptLine], line_forms: Iterable[forms.Form])
             confidence=round(line.confidence * 100),
             unsure=line.confidence < Decimal("0.7"),
             source=line.get_match_source_display(),
-            form=form,
+            values=_submitted(line_forms[index]) if line_forms else _stored(line),
+            errors=_errors(line_forms[index] if line_forms else None),
         )
-        for line, form in zip(lines, line_forms, strict=True)
+        for index, line in enumerate(lines)
     ]
+
+
+def _errors(form: forms.Form | None) -> dict[str, list[str]]:
+    """Every field's errors, an empty list for a field without (the template reads each field's)."""
+    return {name: list(form.errors.get(name, [])) if form else [] for name in LineForm.base_fields}
+
+
+def _stored(line: ReceiptLine) -> dict[str, str]:
+    adding = line.action == ReceiptLine.Action.ADD_EXISTING and line.item is not None
+    return {
+        "line_id": str(line.pk),
+        "name": line.name,
+        "quantity": format_amount(line.quantity),
+        "unit": line.unit,
+        "total_price": "" if line.total_price is None else str(line.total_price),
+        "action": line.action,
+        "item": line.item.name if adding else line.new_item_name,
+    }
+
+
+def _submitted(form: forms.Form) -> dict[str, str]:
+    return {name: "" if form[name].value() is None else str(form[name].value()) for name in form.fields}
 
 
 @dataclass(frozen=True)
@@ -73,14 +104,16 @@ class AppliedLine:
     price: str
 
 
-def applied_lines(lines: Iterable[ReceiptLine], item_names: Mapping[int, str]) -> list[AppliedLine]:
+def applied_lines(lines: Iterable[ReceiptLine]) -> list[AppliedLine]:
+    """`lines` with their items (an item deleted since leaves the line without one)."""
     rows = []
     for line in lines:
-        if line.action == ReceiptLine.Action.IGNORE or line.item_id is None:
+        if line.action == ReceiptLine.Action.IGNORE:
             outcome = "ignored"
+        elif line.item is None:
+            outcome = f"{format_quantity(line.quantity, line.unit)} to an item since deleted"
         else:
-            name = item_names.get(line.item_id, "an item since deleted")
-            outcome = f"{format_quantity(line.quantity, line.unit)} to {name}"
+            outcome = f"{format_quantity(line.quantity, line.unit)} to {line.item.name}"
         price = "" if line.total_price is None else f"{line.total_price}"
         rows.append(AppliedLine(printed_name=line.printed_name, outcome=outcome, price=price))
     return rows

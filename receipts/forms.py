@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +9,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from inventory.names import fold
-from inventory.units import UNIT_CHOICES, format_amount
+from inventory.selectors import item_ids_by_name
+from inventory.units import UNIT_CHOICES
 from receipts.models import ReceiptLine
 from receipts.services import PASTED_TEXT_NAME, BoughtOn, LineEdit, Upload
 
@@ -74,6 +73,10 @@ class UploadForm(forms.Form):
         return uploads
 
 
+# The review form's field names start with this (lines-0-name, lines-TOTAL_FORMS, ...).
+LINES_PREFIX = "lines"
+
+
 class LineForm(forms.Form):
     line_id = forms.IntegerField(widget=forms.HiddenInput)
     name = forms.CharField(max_length=200)
@@ -84,27 +87,23 @@ class LineForm(forms.Form):
     # The existing item's name to add to, or the new item's name: typed, with the household's names suggested.
     item = forms.CharField(max_length=200, required=False, label="Item")
 
-    def __init__(self, *args: Any, item_ids: Mapping[str, int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.item_ids = item_ids  # folded item name -> id
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        action = cleaned.get("action")
         text = " ".join(cleaned.get("item", "").split())
         cleaned["item"] = text
-        if action == ReceiptLine.Action.ADD_EXISTING:
-            if not text:
-                self.add_error("item", "Choose the item to add this line to.")
-            elif fold(text) not in self.item_ids:
-                self.add_error("item", f"No item is called “{text}”. Choose “New item” to create it.")
-        if action == ReceiptLine.Action.CREATE_NEW and not text:
+        if cleaned.get("action") == ReceiptLine.Action.ADD_EXISTING and not text:
+            self.add_error("item", "Choose the item to add this line to.")
+        if cleaned.get("action") == ReceiptLine.Action.CREATE_NEW and not text:
             cleaned["item"] = cleaned.get("name", "").strip()
         return cleaned
 
+    def adds_to_existing(self) -> bool:
+        return self.cleaned_data.get("action") == ReceiptLine.Action.ADD_EXISTING and bool(
+            self.cleaned_data["item"]
+        )
+
     def edit(self) -> LineEdit:
         data = self.cleaned_data
-        adding = data["action"] == ReceiptLine.Action.ADD_EXISTING
         return LineEdit(
             line_id=data["line_id"],
             name=data["name"].strip(),
@@ -112,39 +111,30 @@ class LineForm(forms.Form):
             unit=data["unit"],
             total_price=data["total_price"],
             action=data["action"],
-            item_id=self.item_ids[fold(data["item"])] if adding else None,
+            item_id=data.get("item_id"),
             new_item_name=data["item"] if data["action"] == ReceiptLine.Action.CREATE_NEW else "",
         )
 
 
 class BaseLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args: Any, item_ids: Mapping[str, int], **kwargs: Any) -> None:
-        self.item_ids = item_ids
-        super().__init__(*args, **kwargs)
+    """The review's lines; the item names typed for "Add to item" are looked up together, in one query."""
 
-    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "item_ids": self.item_ids}
+    def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
+        self.household = household
+        super().__init__(*args, prefix=LINES_PREFIX, **kwargs)
+
+    def clean(self) -> None:
+        adding = [form for form in self.forms if form.is_valid() and form.adds_to_existing()]
+        ids = item_ids_by_name(household=self.household, names={form.cleaned_data["item"] for form in adding})
+        for form in adding:
+            name = form.cleaned_data["item"]
+            if name in ids:
+                form.cleaned_data["item_id"] = ids[name]
+            else:
+                form.add_error("item", f"No item is called “{name}”. Choose “New item” to create it.")
 
 
 LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=0, can_delete=False)
-
-
-def line_initial(line: ReceiptLine, item_names: Mapping[int, str]) -> dict[str, Any]:
-    """The form's starting values; `item_names` maps item ids to names (decrypted once for the whole page)."""
-    item = (
-        item_names.get(line.item_id, "")
-        if line.action == ReceiptLine.Action.ADD_EXISTING
-        else line.new_item_name
-    )
-    return {
-        "line_id": line.pk,
-        "name": line.name,
-        "quantity": format_amount(line.quantity),
-        "unit": line.unit,
-        "total_price": line.total_price,
-        "action": line.action,
-        "item": item,
-    }
 
 
 class ApplyForm(forms.Form):

@@ -7,25 +7,37 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
 
 from inventory.models import Item
 from receipts.matching import Candidate
 from receipts.models import Receipt, ReceiptLine
 
+# Encrypted columns no page shows: decrypting them would be work for nothing.
+_UNSHOWN = ("content_digest", "purchase_key", "merchant_address")
+
 
 def receipts_for(*, household: Any) -> QuerySet[Receipt]:
-    """The household's receipts, newest first, with their line counts (one query for the inbox)."""
+    """The household's receipts, newest first, with their line counts (one query for the inbox); only what the
+    inbox shows is decrypted."""
     return (
         Receipt.objects.filter(household=household)
         .select_related("uploaded_by")
+        .defer(*_UNSHOWN, "ocr_text", "parsed", "original_filename", "printed_total")
         .annotate(line_count=Count("lines"))
         .order_by("-created_at", "-pk")
     )
 
 
+def receipt_get(*, household: Any, pk: int) -> Receipt:
+    """The household's receipt, or 404: another household's id looks exactly like a missing one."""
+    return get_object_or_404(Receipt.objects.filter(household=household).defer(*_UNSHOWN), pk=pk)
+
+
 def receipt_lines(*, receipt: Receipt) -> QuerySet[ReceiptLine]:
-    """The lines in order; item names come from inventory.names, decrypted once for the page."""
-    return receipt.lines.order_by("position")
+    """The lines in order, with the items they go to (one query); the prices the pages do not show stay
+    encrypted."""
+    return receipt.lines.select_related("item").defer("unit_price", "discount").order_by("position")
 
 
 def household_items(*, household: Any) -> QuerySet[Any]:

@@ -6,24 +6,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grapefruit.pages import render_page
-from inventory.names import household_item_names
 from inventory.units import UNIT_CODE_CHOICES
 from receipts import selectors, services
 from receipts.display import applied_lines, inbox_rows, review_lines, status_badge
-from receipts.forms import ApplyForm, LineFormSet, UploadForm, line_initial
+from receipts.forms import LINES_PREFIX, ApplyForm, LineFormSet, UploadForm
 from receipts.models import Receipt, ReceiptLine
 
 INBOX_PAGE_SIZE = 25
 
 
 def _receipt(request: HttpRequest, pk: int) -> Receipt:
-    # Another household's receipt id is a 404, exactly like an id that does not exist.
-    return get_object_or_404(selectors.receipts_for(household=request.household), pk=pk)
+    return selectors.receipt_get(household=request.household, pk=pk)
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -65,9 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "applied": None,
     }
     if receipt.status == Receipt.Status.APPLIED:
-        names = household_item_names(household=request.household)
-        lines = selectors.receipt_lines(receipt=receipt)
-        context["applied"] = applied_lines(lines, {entry.pk: entry.name for entry in names})
+        context["applied"] = applied_lines(selectors.receipt_lines(receipt=receipt))
     return render_page(request, "receipts/detail.html", context, title=f"Receipt #{receipt.pk}")
 
 
@@ -84,8 +80,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = _receipt(request, pk)
-    names = household_item_names(household=request.household)
-    formset = LineFormSet(request.POST, item_ids={entry.folded: entry.pk for entry in names}, prefix="lines")
+    formset = LineFormSet(request.POST, household=request.household)
     apply_form = ApplyForm(request.POST)
     if formset.is_valid() and apply_form.is_valid():
         try:
@@ -138,25 +133,17 @@ def _render_review(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    names = household_item_names(household=request.household)
     lines = list(selectors.receipt_lines(receipt=receipt))
-    if formset is None:
-        item_names = {entry.pk: entry.name for entry in names}
-        formset = LineFormSet(
-            initial=[line_initial(line, item_names) for line in lines],
-            item_ids={entry.folded: entry.pk for entry in names},
-            prefix="lines",
-        )
     context = {
         "receipt": receipt,
         "status_badge": status_badge(receipt.status),
-        "review": review_lines(lines, formset.forms),
+        "review": review_lines(lines, formset.forms if formset else None),
         "applied": None,
-        "formset": formset,
+        "formset_errors": formset.non_form_errors() if formset else [],
+        "lines_prefix": LINES_PREFIX,
         "apply_form": apply_form or ApplyForm(),
         "totals": selectors.receipt_totals(receipt=receipt, lines=lines),
         "ask_bought_on": services.purchase_date_needs_confirmation(receipt),
-        "item_names": [entry.name for entry in names],
         "units": UNIT_CODE_CHOICES,
         "actions": ReceiptLine.Action.choices,
     }

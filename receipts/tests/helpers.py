@@ -49,3 +49,14 @@ def line_edit(line: ReceiptLine, **changes: Any) -> services.LineEdit:
         "new_item_name": line.new_item_name,
     }  # fmt: skip
     return services.LineEdit(**{**fields, **changes})
+
+
+def review_post(page_context: Any, **changes: dict[str, Any]) -> dict[str, str]:
+    """The review form as the browser posts it, from a review page's context, with some lines changed:
+    line1={"action": "add_existing", "item": "Fusilli pasta"} changes the first line."""
+    review = page_context["review"]
+    data = {"lines-TOTAL_FORMS": str(len(review)), "lines-INITIAL_FORMS": str(len(review))}
+    for number, line in enumerate(review, start=1):
+        for field, value in {**line.values, **changes.get(f"line{number}", {})}.items():
+            data[f"{line.prefix}-{field}"] = str(value)
+    return data

@@ -5,33 +5,29 @@ from django.urls import reverse
 
 from receipts import services
 from receipts.models import Receipt
-from receipts.tests.helpers import make_item, processed_fixture
+from receipts.tests.helpers import make_item, processed_fixture, review_post
 
 pytestmark = pytest.mark.django_db
 
 
-def _post(page_context, **changes) -> dict[str, str]:
-    formset = page_context["formset"]
-    data = {f"lines-{key}": str(value) for key, value in formset.management_form.initial.items()}
-    for index, form in enumerate(formset.forms):
-        for field, value in {**form.initial, **changes.get(f"line{index + 1}", {})}.items():
-            data[f"lines-{index}-{field}"] = "" if value is None else str(value)
-    return data
-
-
-def test_review_suggests_every_item_name_once_for_all_lines(member_client, user, household):
+def test_review_suggests_the_households_item_names_from_one_shared_list(member_client, user, household):
     make_item(user=user, household=household, name="Fusilli pasta")
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
     page = member_client.get(reverse("receipts:detail", args=[receipt.pk])).content.decode()
-    assert page.count('<datalist id="household-items">') == 1
-    assert page.count('<option value="Fusilli pasta">') == 1
+    names_url = reverse("inventory:item_names")
+    assert page.count(f'<datalist id="household-items" hx-get="{names_url}"') == 1
     assert page.count('list="household-items"') == receipt.lines.count()
+
+    names = member_client.get(names_url)
+    assert '<option value="Fusilli pasta">' in names.content.decode()
+    again = member_client.get(names_url, headers={"If-None-Match": names["ETag"]})
+    assert again.status_code == 304
 
 
 def test_adding_to_an_item_that_does_not_exist_says_how_to_create_it(member_client, user, household):
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
     page = member_client.get(reverse("receipts:detail", args=[receipt.pk]))
-    data = _post(page.context, line1={"action": "add_existing", "item": "Spaghetti"})
+    data = review_post(page.context, line1={"action": "add_existing", "item": "Spaghetti"})
     data["apply"] = "1"
     response = member_client.post(reverse("receipts:review", args=[receipt.pk]), data)
     assert response.status_code == 400

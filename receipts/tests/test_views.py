@@ -8,7 +8,7 @@ from PIL import Image
 from inventory.models import Item
 from receipts.models import Receipt
 from receipts.tests.documents import fixture_text, receipt_pdf, receipt_png
-from receipts.tests.helpers import make_item, processed_fixture, upload_text
+from receipts.tests.helpers import make_item, processed_fixture, review_post, upload_text
 
 pytestmark = pytest.mark.django_db
 
@@ -126,19 +126,6 @@ def test_failed_receipt_shows_its_reason_and_a_retry_button(member_client, user,
     assert receipt.status == Receipt.Status.QUEUED
 
 
-def _review_post(receipt: Receipt, page_context, **line_changes) -> dict[str, str]:
-    """The review form as the browser would post it, with some lines changed: {position: {field: value}}."""
-    formset = page_context["formset"]
-    data = {key: str(value) for key, value in formset.management_form.initial.items()}
-    data = {f"lines-{key}": value for key, value in data.items()}
-    for index, form in enumerate(formset.forms):
-        for field, value in form.initial.items():
-            data[f"lines-{index}-{field}"] = "" if value is None else str(value)
-        for field, value in line_changes.get(f"line{index + 1}", {}).items():
-            data[f"lines-{index}-{field}"] = str(value)
-    return data
-
-
 def test_review_page_corrects_a_match_and_applies_to_inventory(member_client, user, household):
     fusilli = make_item(user=user, household=household, name="Fusilli pasta")
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
@@ -146,7 +133,7 @@ def test_review_page_corrects_a_match_and_applies_to_inventory(member_client, us
     assert b"Lines add up to <strong>11.08</strong>" in page.content
     assert b"matches" in page.content
     assert b"This receipt is dated 2 Mar 2025, more than a week ago." in page.content
-    data = _review_post(receipt, page.context, line1={"action": "add_existing", "item": "fusilli  PASTA"})
+    data = review_post(page.context, line1={"action": "add_existing", "item": "fusilli  PASTA"})
     data["apply"] = "1"
     unanswered = member_client.post(reverse("receipts:review", args=[receipt.pk]), data)
     assert unanswered.status_code == 400
@@ -164,9 +151,7 @@ def test_review_page_corrects_a_match_and_applies_to_inventory(member_client, us
 def test_review_with_a_bad_value_shows_the_error_and_changes_nothing(member_client, user, household):
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
     page = member_client.get(reverse("receipts:detail", args=[receipt.pk]))
-    data = _review_post(
-        receipt, page.context, line2={"quantity": "-1"}, line3={"action": "add_existing", "item": ""}
-    )
+    data = review_post(page.context, line2={"quantity": "-1"}, line3={"action": "add_existing", "item": ""})
     data["apply"] = "1"
     response = member_client.post(reverse("receipts:review", args=[receipt.pk]), data)
     assert response.status_code == 400
