@@ -7,16 +7,22 @@ reversals (the page benchmark in docs/BENCHMARKS.md is why).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Page
+from django.utils import timezone
 
 from grapefruit.dates import calendar_day, day_label, moment_label
 from grapefruit.urlbuilders import id_url
 from inventory.categories import Category
+from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
 from inventory.models import Item, StockEvent
+from inventory.selectors import ItemPage
 from inventory.units import format_amount, format_quantity
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -141,3 +147,43 @@ def journal_rows(events: Iterable[StockEvent], *, unit: str, now: datetime) -> l
         )
         for event in events
     ]
+
+
+def item_page_display(
+    item_page: ItemPage,
+    *,
+    journal: Page,
+    undoable: StockEvent | None,
+    levels: Sequence[tuple[datetime, Decimal]],
+    now: datetime,
+) -> dict[str, Any]:
+    """Everything the item page shows, worded, apart from its forms."""
+    item = item_page.item
+    today = timezone.localtime(now).date()
+    return {
+        "item": item,
+        "category": CATEGORY_LABELS.get(item.category, item.category),
+        "stock": format_quantity(item.quantity, item.unit),
+        "minimum": format_quantity(item.minimum, item.unit) if item.minimum is not None else "",
+        "best_before": day_label(item.best_before, today=today) if item.best_before else "",
+        "prediction": prediction_sentence(item, today=today),
+        "low": item.archived_at is None
+        and is_low_stock(
+            quantity=item.quantity,
+            minimum=item.minimum,
+            runout=item.predicted_runout,
+            today=today,
+            threshold_days=item.household.low_stock_days,
+        ),
+        "accuracy": item_page.accuracy,
+        "journal": journal,
+        "journal_rows": journal_rows(journal.object_list, unit=item.unit, now=now),
+        "undo_label": event_sentence(undoable, item.unit) if undoable else "",
+        "chart": stock_chart(
+            levels,
+            now=now,
+            unit=item.unit,
+            name=item.name,
+            runout=item.predicted_runout if item.quantity > 0 else None,
+        ),
+    }

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, TextField
-from django.db.models.functions import Abs, Cast
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Abs, Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
+from grapefruit.pagination import CountedPaginator
 from inventory.models import ITEM_NAME_PURPOSE, ForecastRecord, Item, PricePaid, StockEvent
 from inventory.names import fold, household_item_names
 
@@ -36,6 +37,45 @@ class Accuracy:
 def item_get(*, household: Household, item_id: int) -> Item:
     """The household's item, or 404: another household's id looks exactly like a missing one."""
     return get_object_or_404(Item.objects.select_related("household"), pk=item_id, household=household)
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """An item with what its page tells about its history, read in one query."""
+
+    item: Item
+    journal_length: int
+    accuracy: Accuracy
+    undo_target_id: int | None  # the live journal entry recorded last
+
+
+def item_page_get(*, household: Household, item_id: int) -> ItemPage:
+    """The household's item (or 404), with the length of its journal, the entry an undo would take back and how
+    far its settled predictions were off, from subqueries of the same query."""
+    settled = ForecastRecord.objects.filter(item=OuterRef("pk"), error_days__isnull=False).values("item")
+    events = StockEvent.objects.filter(item=OuterRef("pk"))
+    live = events.filter(undone_at__isnull=True).order_by("-id").values("pk")[:1]
+    item = get_object_or_404(
+        Item.objects.select_related("household").annotate(
+            journal_length=Coalesce(Subquery(events.values("item").annotate(n=Count("id")).values("n")), 0),
+            undo_target_id=Subquery(live),
+            resolved=Coalesce(Subquery(settled.annotate(n=Count("id")).values("n")), 0),
+            mae=Subquery(settled.annotate(mae=Avg(Abs("error_days"))).values("mae")),
+        ),
+        pk=item_id,
+        household=household,
+    )
+    accuracy = Accuracy(resolved=item.resolved, mean_abs_error_days=_days(item.mae))  # type: ignore[attr-defined]
+    return ItemPage(
+        item=item,
+        journal_length=item.journal_length,  # type: ignore[attr-defined]
+        accuracy=accuracy,
+        undo_target_id=item.undo_target_id,  # type: ignore[attr-defined]
+    )
+
+
+def _days(mean: float | Decimal | None) -> Decimal | None:
+    return Decimal(mean).quantize(Decimal("0.1")) if mean is not None else None
 
 
 def item_by_name(*, household: Household, name: str) -> Item | None:
@@ -101,22 +141,27 @@ def dashboard_page(
     Without a search or a sort by name, SQL filters, orders and pages, and only the shown rows are decrypted.
     Names are ciphertext to the database, so a search or a sort by name works on the household's decrypted
     names (inventory.names, kept between requests) and SQL only says which items the other filters let through."""
-    counts = Item.objects.filter(household=household).aggregate(
-        low=Count("id", filter=low_stock_q(household=household, today=today)),
-        archived=Count("id", filter=Q(archived_at__isnull=False)),
+    low = low_stock_q(household=household, today=today)
+    shown = (
+        Q(archived_at__isnull=not archived)
+        & (Q(category=category) if category else Q())
+        & (low if low_only else Q())
     )
-    items = Item.objects.filter(household=household, archived_at__isnull=not archived)
-    if category:
-        items = items.filter(category=category)
-    if low_only:
-        items = items.filter(low_stock_q(household=household, today=today))
+    # One query counts the warnings, the archive and the rows these filters let through (the paginator's count).
+    counts = Item.objects.filter(household=household).aggregate(
+        low=Count("id", filter=low),
+        archived=Count("id", filter=Q(archived_at__isnull=False)),
+        shown=Count("id", filter=shown),
+    )
     order = SORTS.get(sort) or SORTS["runout"]
-    items = items.order_by(F(order[0]).asc(nulls_last=True), order[1])
+    items = Item.objects.filter(shown, household=household).order_by(
+        F(order[0]).asc(nulls_last=True), order[1]
+    )
     needle = fold(search)
     if needle or sort == "name":
         page, rows = _page_by_name(household, items, needle, sort, page_number, page_size)
     else:
-        page = Paginator(items, page_size).get_page(page_number)
+        page = CountedPaginator(items, page_size, count=counts["shown"]).get_page(page_number)
         rows = list(page.object_list)
     return DashboardPage(items=rows, page=page, low_count=counts["low"], archived_count=counts["archived"])
 
@@ -142,37 +187,39 @@ def _page_by_name(
     return page, [by_pk[pk] for pk in page.object_list if pk in by_pk]
 
 
-def item_journal(*, item: Item, page_number: str | int | None, page_size: int = 20) -> Page:
-    """One page of the item's journal, newest first."""
-    events = item.events.select_related("actor").order_by("-at", "-id")
-    return Paginator(events, page_size).get_page(page_number)
+def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_size: int = 20) -> Page:
+    """One page of the item's journal, newest first (one query: the length is known)."""
+    events = item_page.item.events.select_related("actor").order_by("-at", "-id")
+    return CountedPaginator(events, page_size, count=item_page.journal_length).get_page(page_number)
 
 
-def item_last_undoable(*, item: Item) -> StockEvent | None:
-    """The change recorded last (an old receipt applied today is undone before yesterday's use)."""
-    return item.events.filter(undone_at__isnull=True).order_by("-id").first()
+def item_last_undoable(*, item_page: ItemPage, journal: Page) -> StockEvent | None:
+    """The change an undo takes back: the one recorded last that is not undone (an old receipt applied today is
+    undone before yesterday's use). Its id comes with the item; the journal's page shown usually holds it."""
+    target = item_page.undo_target_id
+    if target is None:
+        return None
+    shown = next((event for event in journal.object_list if event.pk == target), None)
+    return shown or StockEvent.objects.get(pk=target)
 
 
-def forecast_accuracy(*, household: Household, item: Item | None = None) -> Accuracy:
-    """Mean absolute error of the predictions that have been settled by a real run-out."""
+def forecast_accuracy(*, household: Household) -> Accuracy:
+    """Mean absolute error of the household's predictions that have been settled by a real run-out."""
     records = ForecastRecord.objects.filter(item__household=household, error_days__isnull=False)
-    if item is not None:
-        records = records.filter(item=item)
     result = records.aggregate(resolved=Count("id"), mae=Avg(Abs("error_days")))
-    mae = result["mae"]
-    return Accuracy(
-        resolved=result["resolved"],
-        mean_abs_error_days=Decimal(mae).quantize(Decimal("0.1")) if mae is not None else None,
-    )
+    return Accuracy(resolved=result["resolved"], mean_abs_error_days=_days(result["mae"]))
 
 
 def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:
-    """The stock from each point in time on, oldest first, for the chart (two queries): the level at `since`
-    when the journal goes back further, then the stock after each live journal entry since."""
+    """The stock from each point in time on, oldest first, for the chart (one query): the level at `since` when
+    the journal goes back further, then the stock after each live journal entry since."""
     live = item.events.filter(undone_at__isnull=True)
-    before = live.filter(at__lt=since).order_by("-at", "-id").values_list("quantity_after", flat=True).first()
-    levels = list(live.filter(at__gte=since).order_by("at", "id").values_list("at", "quantity_after"))
-    return ([(since, before)] if before is not None else []) + levels
+    last_before = live.filter(at__lt=since).order_by("-at", "-id").values("pk")[:1]
+    rows = live.filter(Q(at__gte=since) | Q(pk=Subquery(last_before))).order_by("at", "id")
+    levels = list(rows.values_list("at", "quantity_after"))
+    if levels and levels[0][0] < since:
+        levels[0] = (since, levels[0][1])  # the level the window starts with
+    return levels
 
 
 def forecast_errors(*, item_ids: Collection[int] | QuerySet) -> dict[int, Accuracy]:

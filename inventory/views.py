@@ -17,14 +17,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from grapefruit.dates import day_label
 from grapefruit.pages import render_page
 from inventory import selectors, services
 from inventory.categories import Category
 from inventory.categorising import suggest_category
-from inventory.chart import stock_chart
-from inventory.display import event_sentence, item_rows, journal_rows, prediction_sentence
-from inventory.forecast import is_low_stock
+from inventory.display import event_sentence, item_page_display, item_rows
 from inventory.forms import (
     BulkAddForm,
     ConsumeForm,
@@ -90,45 +87,31 @@ def item_names(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    household = request.household  # type: ignore[attr-defined]
-    item = selectors.item_get(household=household, item_id=item_id)
-    return _render_detail(request, item, journal_page=request.GET.get("page"))
+    item_page = selectors.item_page_get(household=request.household, item_id=item_id)  # type: ignore[attr-defined]
+    return _render_detail(request, item_page, journal_page=request.GET.get("page"))
 
 
 def _render_detail(
     request: HttpRequest,
-    item: Item,
+    item_page: selectors.ItemPage,
     *,
     journal_page: str | None = None,
     status: int = 200,
     **forms_: forms.Form,
 ) -> HttpResponse:
-    household = request.household  # type: ignore[attr-defined]
+    item = item_page.item
     now = timezone.now()
-    today = timezone.localdate()
-    journal = selectors.item_journal(item=item, page_number=journal_page)
-    levels = selectors.stock_levels(item=item, since=now - timedelta(days=CHART_DAYS))
-    undoable = selectors.item_last_undoable(item=item)
+    journal = selectors.item_journal(item_page=item_page, page_number=journal_page)
     consume_form = forms_.get("consume_form") or ConsumeForm(
         item=item, initial={"amount": format_amount(item.usual_use)}
     )
     context = {
-        "item": item,
-        "category": item.get_category_display(),
-        "stock": format_quantity(item.quantity, item.unit),
-        "minimum": format_quantity(item.minimum, item.unit) if item.minimum is not None else "",
-        "best_before": day_label(item.best_before, today=today) if item.best_before else "",
-        "prediction": prediction_sentence(item, today=today),
-        "journal": journal,
-        "journal_rows": journal_rows(journal.object_list, unit=item.unit, now=now),
-        "undo_label": event_sentence(undoable, item.unit) if undoable else "",
-        "accuracy": selectors.forecast_accuracy(household=household, item=item),
-        "chart": stock_chart(
-            levels,
+        **item_page_display(
+            item_page,
+            journal=journal,
+            undoable=selectors.item_last_undoable(item_page=item_page, journal=journal),
+            levels=selectors.stock_levels(item=item, since=now - timedelta(days=CHART_DAYS)),
             now=now,
-            unit=item.unit,
-            name=item.name,
-            runout=item.predicted_runout if item.quantity > 0 else None,
         ),
         "consume_form": consume_form,
         # Asked for more than is left: offer the rest in one click instead of a silent clamp.
@@ -138,14 +121,6 @@ def _render_detail(
         "add_form": forms_.get("add_form") or StockAddForm(item=item),
         "correct_form": forms_.get("correct_form")
         or CorrectForm(item=item, initial={"quantity": format_amount(item.quantity)}),
-        "low": item.archived_at is None
-        and is_low_stock(
-            quantity=item.quantity,
-            minimum=item.minimum,
-            runout=item.predicted_runout,
-            today=today,
-            threshold_days=household.low_stock_days,
-        ),
     }
     return render_page(request, "inventory/item_detail.html", context, title=item.name, status=status)
 
@@ -266,8 +241,8 @@ def _stock_change(
         if ok:
             messages.success(request, f"{verb} {item.name}.")
             return redirect(_next_url(request, item))
-    item.refresh_from_db()
-    return _render_detail(request, item, status=400, **{form_name: form})
+    item_page = selectors.item_page_get(household=household, item_id=item_id)
+    return _render_detail(request, item_page, status=400, **{form_name: form})
 
 
 def _next_url(request: HttpRequest, item: Item) -> str:
