@@ -34,7 +34,7 @@ from inventory.forms import (
 from inventory.models import Item
 from inventory.units import format_amount, format_quantity
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 CHART_DAYS = 60
 
 
