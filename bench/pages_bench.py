@@ -129,7 +129,7 @@ def report(results: list[Result], floor_ms: float, items: int, pairs: int) -> No
         "with a year of journal, a 40-line receipt waiting for review, an audit log and LLM calls, on PostgreSQL. "
         "Each page is rendered through Django's test client in-process (full middleware, DEBUG off: server "
         f"time only), in {pairs} pairs alternating with the floor, a signed-in page that renders only the "
-        f"layout (median {floor_ms:.1f} ms). Ratio: median of the per-pair ratios page / floor. Pages show 100 "
+        f"layout (median {floor_ms:.1f} ms). Ratio: median of the per-pair ratios page / floor. Pages show 50 "
         "rows; search and sorting by name decrypt every name, since the database holds only ciphertext.\n"
     )
     print("| page | median (ms) | p90 (ms) | SQL queries | ratio to floor | target | |")
