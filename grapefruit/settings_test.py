@@ -34,11 +34,6 @@ from grapefruit.settings import *  # noqa: F403
 from grapefruit.settings import INSTALLED_APPS, VAR_DIR
 
 INSTALLED_APPS = [*INSTALLED_APPS, "grapefruit.tests.encryption_testapp"]
-# Production mode's HTTPS hardening (DATABASE_URL is set here) would redirect the test client and the live
-# server, which speak plain http.
-SECURE_SSL_REDIRECT = False
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"

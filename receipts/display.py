@@ -14,7 +14,7 @@ from grapefruit.urlbuilders import id_url
 from inventory.units import format_amount, format_quantity
 from receipts.forms import LINES_PREFIX, LineForm
 from receipts.models import Receipt, ReceiptLine
-from receipts.reconcile import LINE_ARITHMETIC
+from receipts.parsing.reconcile import LINE_ARITHMETIC
 
 # Line flags in words; a flag without a sentence here is shown as its code with spaces.
 FLAG_SENTENCES = {LINE_ARITHMETIC: "quantity × price is not the line total"}
