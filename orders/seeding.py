@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grapefruit.bulk import insert_rows, reserve_ids
-from grapefruit.models import Household, Membership, User
+from grapefruit.models import Household, Membership, User, default_time_zone
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
 from inventory.models import Item, PricePaid, StockEvent
@@ -187,9 +187,9 @@ def _households(household_ids: list[int], now: datetime) -> None:
     unusable = make_password(None)
     insert_rows(
         Household,
-        ("id", "name", "low_stock_days", "llm_opt_out", "created_at"),
+        ("id", "name", "time_zone", "low_stock_days", "llm_opt_out", "created_at"),
         (
-            (household_id, f"Seeded household {batch}-{n}", 3, False, now)
+            (household_id, f"Seeded household {batch}-{n}", default_time_zone(), 3, False, now)
             for n, household_id in enumerate(household_ids)
         ),
     )

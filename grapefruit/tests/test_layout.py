@@ -77,7 +77,7 @@ def realistic_household() -> Household:
     )
     review = processed_fixture(user=user, household=household, name="parser_us_supermarket.txt")
     applied = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
-    receipts.receipt_apply(actor=user, receipt=applied)
+    receipts.receipt_apply(actor=user, receipt=applied, bought_on=receipts.BoughtOn.RECEIPT_DATE)
     failed = processed_fixture(user=user, household=household, name="corner_shop_2.txt")
     Receipt.objects.filter(pk=failed.pk).update(
         status=Receipt.Status.FAILED, failure_reason="No text was found."

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record, records_refusals
+from grapefruit.dates import calendar_day
 from grapefruit.encryption import blind_index
 from inventory import services as inventory
 from inventory.models import ITEM_NAME_PURPOSE, Item
@@ -170,9 +171,10 @@ def _printed_time(receipt: Receipt) -> time | None:
 def _date_question(receipt: Receipt) -> str:
     when = receipt.purchase_date
     assert when is not None
-    days = (timezone.localdate() - when).days
+    today = timezone.localdate()
     return (
-        f"This receipt is dated {when.day} {when:%B %Y}, {days} days ago. Say whether its items were bought "
+        f"This receipt is dated {calendar_day(when, today=today)}, {(today - when).days} days ago. "
+        "Say whether its items were bought "
         "on that date or today before adding them to your inventory."
     )
 

@@ -31,7 +31,7 @@ def test_a_failed_receipt_is_deleted_with_its_stored_file(member_client, user, h
 def test_deleting_an_applied_receipt_keeps_the_stock_it_added(user, household):
     milk = make_item(user=user, household=household, name="Whole milk", unit="l", quantity="1")
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
-    services.receipt_apply(actor=user, receipt=receipt)
+    services.receipt_apply(actor=user, receipt=receipt, bought_on=services.BoughtOn.RECEIPT_DATE)
     milk.refresh_from_db()
     added = milk.quantity
 

@@ -40,7 +40,7 @@ def test_an_applied_receipt_shows_where_each_line_went_without_review_badges(mem
     make_item(user=user, household=household, name="Whole milk", unit="l")
     receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
     receipt.lines.filter(position=2).update(total_price="9.99")  # the lines no longer add up to the total
-    services.receipt_apply(actor=user, receipt=receipt)
+    services.receipt_apply(actor=user, receipt=receipt, bought_on=services.BoughtOn.RECEIPT_DATE)
 
     page = member_client.get(reverse("receipts:detail", args=[receipt.pk])).content.decode()
 
