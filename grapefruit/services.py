@@ -88,11 +88,18 @@ def invitation_accept(*, token: str, username: str, email: str, password: str) -
 @records_refusals("household.update_settings", target="household")
 @transaction.atomic
 def household_update_settings(
-    *, household: Household, actor: User, name: str, time_zone: str, low_stock_days: int, llm_opt_out: bool
+    *,
+    household: Household,
+    actor: User,
+    name: str,
+    low_stock_days: int,
+    llm_opt_out: bool,
+    time_zone: str | None = None,
 ) -> Household:
+    """Change the household's settings; without a time zone, the household keeps its own."""
     require_owner(actor, household)
     household.name = name
-    household.time_zone = time_zone
+    household.time_zone = time_zone or household.time_zone
     household.low_stock_days = low_stock_days
     household.llm_opt_out = llm_opt_out
     household.full_clean()

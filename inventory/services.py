@@ -148,6 +148,7 @@ def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
     return item
 
 
+@records_refusals("inventory.item_archive", target="item")
 @transaction.atomic
 def item_archive(*, actor: Any, item: Item) -> Item:
     """Take an item out of the lists and warnings; its journal stays and item_restore brings it back."""
@@ -159,6 +160,7 @@ def item_archive(*, actor: Any, item: Item) -> Item:
     return item
 
 
+@records_refusals("inventory.item_restore", target="item")
 @transaction.atomic
 def item_restore(*, actor: Any, item: Item) -> Item:
     item = _lock(item)
@@ -169,6 +171,7 @@ def item_restore(*, actor: Any, item: Item) -> Item:
     return item
 
 
+@records_refusals("inventory.item_delete", target="item")
 @transaction.atomic
 def item_delete(*, actor: Any, item: Item) -> None:
     """Delete an item with its journal and predictions, for good. Receipt lines that pointed at it stay."""

@@ -177,6 +177,8 @@ def test_admin_changes_and_deletions_are_recorded_with_the_household(client, hou
     change = reverse("admin:grapefruit_household_change", args=[household.pk])
     data = {
         "name": "Renamed",
+        "time_zone": household.time_zone,
+        "initial-time_zone": household.time_zone,  # the admin form sends it: the field's default is computed
         "low_stock_days": 4,
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,

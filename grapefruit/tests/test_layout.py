@@ -133,7 +133,11 @@ def member_pages(ids: dict[str, int], client: Client) -> tuple[list[str], list[s
             problems.append(
                 f"{name}: no example id for {sorted(converters)} (add one to the test's household)"
             )
-        elif response.status_code == 200 and b"<html" in response.content[:200]:
+        elif (
+            response.status_code == 200
+            and response["Content-Type"].startswith("text/html")
+            and (b"<html" in response.content[:200])
+        ):
             urls.append(reverse(name, kwargs=kwargs))
     return urls, problems
 

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db import transaction
 
-from audit.services import audit_record
+from audit.services import audit_record, records_refusals
 from receipts.models import Receipt
 from receipts.services.ingest import ReceiptError
 
 
+@records_refusals("receipt.delete", target="receipt", errors=(ReceiptError,))
 def receipt_delete(*, actor: Any, receipt: Receipt) -> None:
     """Delete the receipt, its lines and its stored file. Stock an applied receipt added stays: the journal
     entries keep pointing at the receipt's number. Refused while a worker is reading it."""

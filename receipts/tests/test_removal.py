@@ -57,3 +57,11 @@ def test_another_households_receipt_cannot_be_deleted(member_client, other_house
     theirs = upload_text(user=None, household=other_household, text="SHOP\nMILK 1.00\nTOTAL 1.00")
     assert member_client.post(reverse("receipts:delete", args=[theirs.pk])).status_code == 404
     assert Receipt.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_refused_delete_is_audited_as_refused(user, household):
+    receipt = upload_text(user=user, household=household, text="SHOP\nMILK 1.00\nTOTAL 1.00")
+    Receipt.objects.filter(pk=receipt.pk).update(status=Receipt.Status.PARSING)
+    with pytest.raises(services.ReceiptError):
+        services.receipt_delete(actor=user, receipt=receipt)
+    assert AuditEvent.objects.get(household=household, action="receipt.delete").outcome == "refused"
