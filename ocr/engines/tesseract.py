@@ -1,7 +1,6 @@
 """Tesseract through pytesseract: the default engine (system package tesseract-ocr, no models to fetch)."""
 
 import os
-import re
 import shutil
 from collections.abc import Iterable
 
@@ -10,6 +9,7 @@ from PIL import Image
 
 from ocr import conf
 from ocr.engines import EngineResult
+from ocr.engines.cleanup import rejoin_split_amounts
 from ocr.errors import EngineUnavailable, OcrError, TransientOcrError
 from ocr.preprocessing import Preprocessing
 
@@ -21,10 +21,6 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # --psm 6: one uniform block of text, which is what a receipt is; keeps an item and its price on one line where
 # the default page segmentation splits them into columns. Measured best of 3, 4 and 6 (docs/BENCHMARKS.md).
 _CONFIG = "--psm 6"
-# Receipt printers use monospaced fonts, where the decimal point sits in a character cell of its own; Tesseract
-# then often reads "39.80" as "39. 80". A separator between digits followed by a space and exactly two digits
-# is a price, never two numbers.
-_SPLIT_PRICE = re.compile(r"(?<=\d)([.,]) (?=\d\d(?!\d))")
 
 
 class TesseractEngine:
@@ -76,6 +72,6 @@ def words_to_result(words: Iterable[tuple[tuple[int, int, int], str, float]]) ->
         lines.setdefault(key, []).append(text)
         if confidence >= 0:
             confidences.append(confidence / 100)
-    text = _SPLIT_PRICE.sub(r"\1", "\n".join(" ".join(line) for line in lines.values()))
+    text = rejoin_split_amounts("\n".join(" ".join(line) for line in lines.values()))
     confidence = sum(confidences) / len(confidences) if confidences else None
     return EngineResult(text=text, confidence=confidence)
