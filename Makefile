@@ -25,6 +25,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# EasyOCR (optional, about 6.6 GB with PyTorch) gets a virtualenv of its own, so .venv and `make test` stay lean.
+# pip takes the pinned torch and torchvision from the local wheel store where there is one, else downloads them.
+EASYOCR_VENV := .venv-easyocr
+$(EASYOCR_VENV)/.installed: requirements.txt requirements-dev.txt requirements-easyocr.txt
+	$(PYTHON) -m venv $(EASYOCR_VENV)
+	$(EASYOCR_VENV)/bin/pip install --quiet --upgrade pip
+	$(EASYOCR_VENV)/bin/pip install --quiet -r requirements-dev.txt -r requirements-easyocr.txt
+	touch $@
+
 # System packages: Tesseract for OCR (both targets), Chromium for the page tests, docker-compose to validate
 # compose.yaml (`config` needs no Docker engine).
 sysdeps:
@@ -56,16 +65,17 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint Dockerfile
 
+# The EasyOCR tests belong to test-easyocr (5 GB of memory, seconds per page), even where .venv has EasyOCR too.
 test: install-dev sysdeps-test services lint
 	$(PY) manage.py check --settings=grapefruit.settings_test
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not easyocr"
 
-# EasyOCR is an optional install (see README); its engine tests run only where it is installed.
-test-easyocr: install-dev sysdeps-test services
-	$(PY) -m pytest -m easyocr ocr/tests
+# EasyOCR's tests for real in its own virtualenv: a test that would skip there fails instead (ocr/tests/conftest.py).
+test-easyocr: $(EASYOCR_VENV)/.installed services
+	GRAPEFRUIT_REQUIRE_EASYOCR=1 $(EASYOCR_VENV)/bin/python -m pytest ocr/tests/test_easyocr.py
 
 bench: install-dev sysdeps-test services
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(EASYOCR_VENV) var .pytest_cache .ruff_cache
