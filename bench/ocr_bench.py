@@ -13,6 +13,7 @@ Metrics, per engine and preprocessing setting:
   OMP_THREAD_LIMIT=1): decoding, preprocessing and recognition, as the service does them.
 
 Usage: .venv/bin/python bench/ocr_bench.py [--limit N] [--engines tesseract rapidocr easyocr] [--cpu 0]
+(EasyOCR is measured only where it is installed: .venv-easyocr/bin/python, see README.)
 """
 
 import argparse
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ocr.engines import OcrEngine
     from ocr.preprocessing import Preprocessing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,7 +42,7 @@ ENGINES = {
 }
 
 
-def _configure_django() -> None:
+def configure_django() -> None:
     import django
     from django.conf import settings
 
@@ -73,11 +75,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def load_samples(limit: int | None) -> list[Sample]:
+def load_samples(limit: int | None, every: int = 1) -> list[Sample]:
+    """The first `limit` receipts, or every `every`-th of them (a fixed subset for tuning)."""
     from ocr.engines.layout import fragment_from_quad, fragments_to_text
 
     samples = []
-    for image_path in sorted((DATA_DIR / "img").glob("*.jpg"))[:limit]:
+    for image_path in sorted((DATA_DIR / "img").glob("*.jpg"))[:limit:every]:
         stem = image_path.stem
         fragments = []
         with (DATA_DIR / "box" / f"{stem}.csv").open(encoding="utf-8") as handle:
@@ -109,13 +112,17 @@ def amount_found(total: str, text: str) -> bool:
 
 
 def run(engine_key: str, preprocessing: "Preprocessing", samples: list[Sample]) -> Score:
+    from ocr.engines import load_engine
+
+    return measure(load_engine(ENGINES[engine_key]), engine_key, preprocessing, samples)
+
+
+def measure(engine: "OcrEngine", label: str, preprocessing: "Preprocessing", samples: list[Sample]) -> Score:
     from rapidfuzz.distance import Levenshtein
 
     from ocr.documents import load_pages
-    from ocr.engines import load_engine
     from ocr.preprocessing import preprocess
 
-    engine = load_engine(ENGINES[engine_key])
     engine.recognize(load_pages(samples[0].image_bytes)[0].image)  # warm-up: model loading is not per image
     cers, seconds, totals, amounts = [], [], [], []
     for sample in samples:
@@ -128,7 +135,7 @@ def run(engine_key: str, preprocessing: "Preprocessing", samples: list[Sample]) 
             totals.append(found(sample.total, text))
             amounts.append(amount_found(sample.total, text))
     return Score(
-        engine=engine_key,
+        engine=label,
         preprocessing=preprocessing.label(),
         cer=statistics.fmean(cers),
         total_recall=statistics.fmean(totals),
@@ -182,7 +189,7 @@ def main() -> int:
         return 0
     os.sched_setaffinity(0, {args.cpu})
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    _configure_django()
+    configure_django()
     from ocr.engines import load_engine
 
     samples = load_samples(args.limit)
