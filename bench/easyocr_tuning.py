@@ -28,13 +28,11 @@ class Variant:
 VARIANTS: dict[str, Variant] = {
     "shipped": Variant(),
     "canvas 2560 (library default)": Variant({"canvas_size": 2560}),
-    "canvas 1600": Variant({"canvas_size": 1600}),
-    "canvas 1280": Variant({"canvas_size": 1280}),
     "canvas 960": Variant({"canvas_size": 960}),
-    "no quantisation": Variant(quantize=False),
     "beam search": Variant({"decoder": "beamsearch"}),
-    "grayscale input": Variant(grayscale=True),
+    "no quantisation": Variant(quantize=False),
     "2 torch threads": Variant(torch_threads=2),
+    "grayscale input": Variant(grayscale=True),
 }
 
 
