@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ocr.engines import OcrEngine
     from ocr.preprocessing import Preprocessing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,7 +41,7 @@ ENGINES = {
 }
 
 
-def configure_django() -> None:
+def _configure_django() -> None:
     import django
     from django.conf import settings
 
@@ -75,12 +74,11 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def load_samples(limit: int | None, every: int = 1) -> list[Sample]:
-    """The first `limit` receipts, or every `every`-th of them (a fixed subset for tuning)."""
+def load_samples(limit: int | None) -> list[Sample]:
     from ocr.engines.layout import fragment_from_quad, fragments_to_text
 
     samples = []
-    for image_path in sorted((DATA_DIR / "img").glob("*.jpg"))[:limit:every]:
+    for image_path in sorted((DATA_DIR / "img").glob("*.jpg"))[:limit]:
         stem = image_path.stem
         fragments = []
         with (DATA_DIR / "box" / f"{stem}.csv").open(encoding="utf-8") as handle:
@@ -112,17 +110,13 @@ def amount_found(total: str, text: str) -> bool:
 
 
 def run(engine_key: str, preprocessing: "Preprocessing", samples: list[Sample]) -> Score:
-    from ocr.engines import load_engine
-
-    return measure(load_engine(ENGINES[engine_key]), engine_key, preprocessing, samples)
-
-
-def measure(engine: "OcrEngine", label: str, preprocessing: "Preprocessing", samples: list[Sample]) -> Score:
     from rapidfuzz.distance import Levenshtein
 
     from ocr.documents import load_pages
+    from ocr.engines import load_engine
     from ocr.preprocessing import preprocess
 
+    engine = load_engine(ENGINES[engine_key])
     engine.recognize(load_pages(samples[0].image_bytes)[0].image)  # warm-up: model loading is not per image
     cers, seconds, totals, amounts = [], [], [], []
     for sample in samples:
@@ -135,7 +129,7 @@ def measure(engine: "OcrEngine", label: str, preprocessing: "Preprocessing", sam
             totals.append(found(sample.total, text))
             amounts.append(amount_found(sample.total, text))
     return Score(
-        engine=label,
+        engine=engine_key,
         preprocessing=preprocessing.label(),
         cer=statistics.fmean(cers),
         total_recall=statistics.fmean(totals),
@@ -189,7 +183,7 @@ def main() -> int:
         return 0
     os.sched_setaffinity(0, {args.cpu})
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    configure_django()
+    _configure_django()
     from ocr.engines import load_engine
 
     samples = load_samples(args.limit)

@@ -34,7 +34,7 @@ BENCHMARKS: list[list[str]] = [
 OCR_LANES: list[list[list[str]]] = [
     [
         ["ocr_bench.py", "--engines", "tesseract", "--cpu", "0"],
-        # Its shipped settings only: one pass over the scans takes minutes (bench/easyocr_tuning.py tried others).
+        # Its shipped settings only: one pass over the scans takes a quarter of an hour on one core.
         ["ocr_bench.py", "--engines", "easyocr", "--defaults-only", "--cpu", "0"],
     ],
     [["ocr_bench.py", "--engines", "rapidocr", "--cpu", "1"]],
