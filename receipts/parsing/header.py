@@ -117,12 +117,13 @@ _TIME_RE = re.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])\s?:\s?(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ap>[AaPp]\.?[Mm]\b)?"
 )
 _NOT_DATE_LINE_RE = re.compile(r"expir|valid|\bexp\b|best before|use by|since|member since", re.IGNORECASE)
+_DATE_LABEL_RE = re.compile(r"\bdate\b", re.IGNORECASE)
 
 
 def find_date(lines: list[str], *, month_first: bool) -> tuple[date | None, str | None]:
     """The first printed date (not an expiry); day-first unless the receipt is in US dollars."""
     # A date printed with a time or a 'date' label beats a date-like product code ('CK 11-22-31').
-    labelled = [line for line in lines if _TIME_RE.search(line) or re.search(r"\bdate\b", line, re.I)]
+    labelled = [line for line in lines if _TIME_RE.search(line) or _DATE_LABEL_RE.search(line)]
     for line in (*labelled, *lines):
         if _NOT_DATE_LINE_RE.search(line):
             continue

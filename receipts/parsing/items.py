@@ -32,13 +32,15 @@ from receipts.parsing.lines import (
     split_line,
     split_merged_items,
 )
-from receipts.parsing.money import CENT, ONE, TRAILING_AMOUNT_RE, ZERO, has_words
+from receipts.parsing.money import CENT, LETTER_RE, ONE, TRAILING_AMOUNT_RE, ZERO, has_words
 from receipts.parsing.result import ParsedLine
 
 # How many lines above the first amount may still belong to the first item (its name and a quantity line).
 FIRST_ITEM_LINES_ABOVE = 2
 # A name line at least this long was cut at the printer's name column, so the next line continues it.
 WRAPPED_NAME_LENGTH = 18
+# A line above an item that is not the start of its name: a label, a number, an address.
+_NOT_A_NAME_RE = re.compile(r"[:#@]|\d{3,}\s*$")
 # Words a discount line is written with besides the name of the item it reduces.
 _DISCOUNT_WORDS_RE = re.compile(
     r"\b(coupon|mfr|manufacturer|digital|e-?vic|vic|sc|mvp|savings?|saving|save|discount|disc|off|instant|inst|"
@@ -219,7 +221,7 @@ def _apply_discount(state: _State, parsed: Line) -> None:
 
 def _names_a_product(text: str) -> bool:
     """More than the words a saving is written with ('COUPON', 'MEMBER SAVINGS 20% OFF')."""
-    return len(re.findall(r"[^\W\d_]", _DISCOUNT_WORDS_RE.sub(" ", clean_name(text)))) >= 4
+    return len(LETTER_RE.findall(_DISCOUNT_WORDS_RE.sub(" ", clean_name(text)))) >= 4
 
 
 def _named_item(state: _State, parsed: Line) -> _Item | None:
@@ -282,7 +284,7 @@ def _continues(state: _State, parsed: Line) -> bool:
     """Whether the priced line finishes a name wrapped from the line above ('PC ORGANICS FREE RUN LG BROWN' /
     '   EGGS 12   6.99') rather than following a line that is not a name."""
     above = clean_name(state.pending_name or "")
-    if re.search(r"[:#@]|\d{3,}\s*$", above) or len(re.findall(r"[^\W\d_]", above)) < 0.6 * len(above):
+    if _NOT_A_NAME_RE.search(above) or len(LETTER_RE.findall(above)) < 0.6 * len(above):
         return False
     indented_more = _indent(parsed.raw) > _indent(state.pending_raw)
     return indented_more or len(above) >= WRAPPED_NAME_LENGTH or bool(re.search(r"[&,/-]$", above))
@@ -334,7 +336,9 @@ def _infer_count(item: _Item, parsed: Line) -> None:
 
 def _apply_late_discounts(state: _State, tail: list[str]) -> None:
     """Bonus blocks after the subtotal that name one item (Albert Heijn) reduce that item."""
-    for parsed in (split_line(part) for line in tail[:15] for part in split_merged_items(line)):
+    # Only a line with a minus sign or a bracket can be a saving.
+    negative = [line for line in tail[:15] if "-" in line or "(" in line]
+    for parsed in (split_line(part) for line in negative for part in split_merged_items(line)):
         if parsed.amount is None or not parsed.negative or not has_words(parsed.name):
             continue
         best = max(state.items, key=lambda it: name_overlap(it.name, parsed.name), default=None)

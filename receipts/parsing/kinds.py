@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_NUMBERED_DEPARTMENT_RE = re.compile(r"^\d{1,3}\s*-\s*[A-Z]")
+
 
 def _vocabulary(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -40,7 +43,7 @@ _CHARGE_VOCABULARY = _vocabulary(
 
 def is_charge(name: str) -> bool:
     """A deposit, fee, bag charge, tip or rounding line rather than a purchased product."""
-    words = [word for word in re.findall(r"[^\W\d_]+", name.lower()) if len(word) > 1]
+    words = [word for word in _WORD_RE.findall(name.lower()) if len(word) > 1]
     others = [word for word in words if word not in _CHARGE_VOCABULARY]
     if _CHARGE_WORDS.search(name):
         return len(others) <= 1
@@ -82,7 +85,7 @@ _SECTION_WORDS = _vocabulary(
 def is_section_heading(text: str) -> bool:
     """A department or group heading: '22-PRODUCE', 'DAIRY', 'Fresh & Chilled', 'Zuivel & eieren', 'Drinks:'."""
     stripped = text.strip()
-    if re.match(r"^\d{1,3}\s*-\s*[A-Z]", stripped) or stripped.endswith(":"):
+    if _NUMBERED_DEPARTMENT_RE.match(stripped) or stripped.endswith(":"):
         return True
-    words = re.findall(r"[^\W\d_]+", stripped.lower())
+    words = _WORD_RE.findall(stripped.lower())
     return bool(words) and all(word in _SECTION_WORDS for word in words)

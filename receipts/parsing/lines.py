@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from receipts.parsing.kinds import INFO_RE
-from receipts.parsing.money import CENT, CURRENCY, MONEY, NUM, PRICE, has_words, take_amount, to_decimal
+from receipts.parsing.money import (
+    CENT,
+    CURRENCY,
+    LETTER_RE,
+    MONEY,
+    NUM,
+    PRICE,
+    has_words,
+    take_amount,
+    to_decimal,
+)
 
 _WEIGHT_UNITS = {"lb": "lb", "lbs": "lb", "kg": "kg", "g": "g", "oz": "oz"}
 # '1.52 lb @ $2.99/lb', '0,755 kg x 1,99 EUR/kg', '0.650 kg NET @ $4.90/kg', '2.31 lb @ 1 lb /0.59'.
@@ -60,6 +70,14 @@ _NAME_PREFIX_RE = re.compile(
 )
 # Columns of numbers after a name, separated from it by a gap: ordered/supplied counts, weights, prices.
 _NUMBER_COLUMNS_RE = re.compile(r"(?:\s{2,}[\d.,]+\s*(?:kg|lb|g)?)+\s*$", re.IGNORECASE)
+# A unit-price column before the line total (Albert Heijn, Amazon): 'MILK  2  1.99  3.98'.
+_PRICE_COLUMN_RE = re.compile(rf"\s(?P<p>{PRICE})\s*$")
+_DOT_LEADERS_RE = re.compile(r"\.{3,}")
+_DEPARTMENT_PREFIX_RE = re.compile(r"^\s*\d{1,3}-[A-Z]+\s+(?=\S)")
+_WEIGHED_MARK_RE = re.compile(r"^WT\s+")
+_TRAILING_CURRENCY_RE = re.compile(r"\s+(?:[$£€]|RM)\s*$")
+_SPACES_RE = re.compile(r"\s{2,}")
+_NON_WORD_RE = re.compile(r"[^\w]")
 
 
 @dataclass(frozen=True)
@@ -156,7 +174,7 @@ def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None,
     if m:
         return to_decimal(m.group("p")), _cut(text, m)
     if amount is not None:
-        m = re.search(rf"\s(?P<p>{PRICE})\s*$", text)
+        m = _PRICE_COLUMN_RE.search(text)
         price = to_decimal(m.group("p")) if m else None
         if m and price and (amount / price) == (amount / price).to_integral_value():
             return price, text[
@@ -171,8 +189,8 @@ def _take_unit_price(text: str, amount: Decimal | None) -> tuple[Decimal | None,
 
 def clean_name(name: str) -> str:
     """The product name as printed, without codes, flags, promotion tags, dot leaders or number columns."""
-    name = re.sub(r"\.{3,}", " ", name)  # dot leaders: 'Sourdough Boule ........ $6.50'
-    name = re.sub(r"^\s*\d{1,3}-[A-Z]+\s+(?=\S)", "", name)  # a department header run into the line
+    name = _DOT_LEADERS_RE.sub(" ", name)  # 'Sourdough Boule ........ $6.50'
+    name = _DEPARTMENT_PREFIX_RE.sub("", name)  # a department header run into the line
     name = _NAME_PREFIX_RE.sub("", name)
     name = _CODE_PREFIX_RE.sub("", name)
     name = _UPC_RE.sub("", name)
@@ -180,14 +198,14 @@ def clean_name(name: str) -> str:
     name = _TRAILING_FLAGS_RE.sub("", name)
     name = _LEADING_MARKS_RE.sub("", name)
     name = _NAME_PREFIX_RE.sub("", name)
-    name = re.sub(r"^WT\s+", "", name)
-    name = re.sub(r"\s+(?:[$£€]|RM)\s*$", "", name)
-    return re.sub(r"\s{2,}", " ", name).strip(" .:-*#^·")
+    name = _WEIGHED_MARK_RE.sub("", name)
+    name = _TRAILING_CURRENCY_RE.sub("", name)
+    return _SPACES_RE.sub(" ", name).strip(" .:-*#^·")
 
 
 def is_name_residue(name: str) -> bool:
     """Tax flags or markers left over once the amount and quantity are taken out ('MRJ', 'WT', 'T')."""
-    cleaned = re.sub(r"[^\w]", " ", name).split()
+    cleaned = _NON_WORD_RE.sub(" ", name).split()
     if not cleaned:
         return True
     if len(cleaned) == 1:
@@ -216,7 +234,7 @@ _MERGED_SPLIT_RE = re.compile(
 def split_merged_items(line: str) -> list[str]:
     """OCR sometimes runs two printed lines into one: 'MILK 3.12 F EGGS 18CT 5.48 F' -> two lines."""
     m = _MERGED_SPLIT_RE.search(line)
-    if not m or len(re.findall(r"[^\W\d_]", line[: m.start()])) < 5 or INFO_RE.search(line):
+    if not m or len(LETTER_RE.findall(line[: m.start()])) < 5 or INFO_RE.search(line):
         return [line]
     following = line[m.end() :]
     first_word = following.split()[0].lower() if following.split() else ""

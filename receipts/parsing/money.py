@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ONE = Decimal(1)
 ZERO = Decimal(0)
+# One letter in any alphabet (not a digit or an underscore).
+LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
@@ -51,4 +53,4 @@ def amount_of(line: str) -> Decimal | None:
 
 
 def has_words(text: str) -> bool:
-    return len(re.findall(r"[^\W\d_]", text)) >= 3
+    return len(LETTER_RE.findall(text)) >= 3

@@ -10,6 +10,18 @@ _SPACED_AMOUNT_RE = re.compile(
     r"(?:(?<=\s\s)|(?<=[$£€@])|(?<=[$£€@xX]\s)|(?<=^))(-?\d(?: ?\d){0,5} ?[.,] ?\d ?\d)(?![\d.,])"
 )
 _LETTER_SPACED_RE = re.compile(r"\b(?:[A-Z] ){3,}[A-Z]\b")
+_DIGIT_RE = re.compile(r"\d")
+# Digits read inside words and letters read inside numbers, in the order they are undone.
+_REPAIRS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z]{2})|(?<=[A-Za-z]{2})0(?=[A-Za-z])"), "O"),
+    (re.compile(r"(?<=[A-Za-z])1(?=[a-z])|(?<=[a-z])1(?=[A-Za-z])"), "l"),
+    (re.compile(r"(?<=[A-Z])1(?=[A-Z]{2})|(?<=[A-Z]{2})1(?=[A-Z])"), "I"),
+    (re.compile(r"(?<=\d)0Z\b"), "OZ"),  # '12OZ' read as '120Z'
+    (re.compile(r"/\s?[1I]l?b\b"), "/lb"),  # '/lb' read as '/1b'
+    (re.compile(r"(?<![A-Za-z])[Oo](?= ?[.,]\d\d)"), "0"),  # 'O.75', '-O .75'
+)
+_BROKEN_DECIMALS_RE = re.compile(r"(\d|(?<![A-Za-z])l)([.,]) (\d\d)(?=\s*(?:[A-Z*]{1,4}|\d)?\s*$|\s{2,})")
+_SPACE_BEFORE_DECIMALS_RE = re.compile(r"(\d) ([.,]\d)")
 
 
 def clean_line(line: str) -> str:
@@ -20,15 +32,13 @@ def clean_line(line: str) -> str:
     """
     line = line.replace("\t", "    ").replace("\u2212", "-").rstrip()
     line = _LETTER_SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line)
-    line = re.sub(r"(?<=[A-Za-z])0(?=[A-Za-z]{2})|(?<=[A-Za-z]{2})0(?=[A-Za-z])", "O", line)
-    line = re.sub(r"(?<=[A-Za-z])1(?=[a-z])|(?<=[a-z])1(?=[A-Za-z])", "l", line)
-    line = re.sub(r"(?<=[A-Z])1(?=[A-Z]{2})|(?<=[A-Z]{2})1(?=[A-Z])", "I", line)
-    line = re.sub(r"(?<=\d)0Z\b", "OZ", line)  # '12OZ' read as '120Z'
-    line = re.sub(r"/\s?[1I]l?b\b", "/lb", line)  # '/lb' read as '/1b'
-    line = re.sub(r"(?<![A-Za-z])[Oo](?= ?[.,]\d\d)", "0", line)  # 'O.75', '-O .75'
+    if not _DIGIT_RE.search(line):
+        return line  # every repair below is of a number or of a digit inside a word
+    for regex, replacement in _REPAIRS:
+        line = regex.sub(replacement, line)
     line = _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
-    line = re.sub(r"(\d|(?<![A-Za-z])l)([.,]) (\d\d)(?=\s*(?:[A-Z*]{1,4}|\d)?\s*$|\s{2,})", r"\1\2\3", line)
-    line = re.sub(r"(\d) ([.,]\d)", r"\1\2", line)
+    line = _BROKEN_DECIMALS_RE.sub(r"\1\2\3", line)
+    line = _SPACE_BEFORE_DECIMALS_RE.sub(r"\1\2", line)
     line = _SPACED_AMOUNT_RE.sub(lambda m: m.group(1).replace(" ", ""), line)
     # Joining broken numbers can complete a token that still holds a lookalike ('$l. 39' -> '$l.39').
     return _NUMBER_TOKEN_RE.sub(lambda m: _fix_number_token(m, line), line)
@@ -36,7 +46,7 @@ def clean_line(line: str) -> str:
 
 def _fix_number_token(m: re.Match[str], line: str) -> str:
     token = m.group(0)
-    if not re.search(r"\d", token) or len(token) < 2:
+    if not _DIGIT_RE.search(token) or len(token) < 2:
         return token
     following = line[m.end() :]
     if (

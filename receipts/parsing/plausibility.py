@@ -17,6 +17,8 @@ from receipts.parsing.money import TRAILING_AMOUNT_RE
 DENSE_PRICED_SHARE = 0.2
 SOME_PRICED_SHARE = 0.1
 SCORE_NEEDED = 4
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?:,;]\s*$|[^\W\d_][.!?;,] +[^\W\d_]")
 NOT_A_RECEIPT = "this does not look like a receipt: no total, date or purchased lines could be read"
 
 
@@ -35,5 +37,4 @@ def looks_like_receipt(
 
 def _is_prose(line: str) -> bool:
     """Five words or more ending or breaking a sentence ('Thanks for your order. Here is your receipt')."""
-    words = re.findall(r"[^\W\d_]{2,}", line)
-    return len(words) >= 5 and bool(re.search(r"[.!?:,;]\s*$|[^\W\d_][.!?;,] +[^\W\d_]", line))
+    return len(_WORD_RE.findall(line)) >= 5 and bool(_SENTENCE_BREAK_RE.search(line))

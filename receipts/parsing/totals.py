@@ -26,6 +26,9 @@ _TOTAL_KEYS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     (re.compile(r"\btotal\b|\btotaal\b|\bsumme\b|gesamtbetrag|\bmontant\b", re.IGNORECASE), 2),
 )
+_CASH_RE = re.compile(r"^\W*cash\b(?!\s*bill)", re.IGNORECASE)
+_CHANGE_RE = re.compile(r"^\W*(?:cash\s*)?change\b", re.IGNORECASE)
+_ROUNDING_RE = re.compile(r"^\W*round\w*\s*(?:adj|$|\W|-?\d)", re.IGNORECASE)
 _REFUND_RE = re.compile(r"\b(?:refund|return|rückgabe|retour|remboursement)", re.IGNORECASE)
 _SUBTOTAL_RE = re.compile(r"sub\s*-?\s*total|subtotaal|sous-?\s*total|order\s*total\b", re.IGNORECASE)
 _TAX_RE = re.compile(
@@ -137,7 +140,7 @@ def find_total(lines: list[str]) -> tuple[Decimal | None, int | None]:
 def _rounded(lines: list[str], total: Decimal) -> Decimal:
     """Cash rounding printed after a total that was taken before it ('TOTAL 60.31', 'ROUNDING -0.01', '60.30')."""
     for i, line in enumerate(lines):
-        if re.match(r"^\W*round\w*\s*(?:adj|$|\W|-?\d)", line, re.IGNORECASE):
+        if _ROUNDING_RE.match(line):
             adjustment = _amount_near(lines, i)
             if adjustment:
                 adjusted = total + adjustment
@@ -149,9 +152,9 @@ def _rounded(lines: list[str], total: Decimal) -> Decimal:
 def _cash_minus_change(lines: list[str]) -> Decimal | None:
     cash = change = None
     for i, line in enumerate(lines):
-        if change is None and re.match(r"^\W*(?:cash\s*)?change\b", line, re.IGNORECASE):
+        if change is None and _CHANGE_RE.match(line):
             change = _amount_near(lines, i)
-        elif cash is None and re.match(r"^\W*cash\b(?!\s*bill)", line, re.IGNORECASE):
+        elif cash is None and _CASH_RE.match(line):
             cash = _amount_near(lines, i)
     if cash is None or change is None or cash < change or change < 0:
         return None
@@ -170,7 +173,7 @@ def _cash_paid(lines: list[str]) -> Decimal | None:
     if any(re.search(r"\bchange\b", line, re.IGNORECASE) for line in lines):
         return None
     for i, line in enumerate(lines):
-        if re.match(r"^\W*cash\b(?!\s*bill)", line, re.IGNORECASE):
+        if _CASH_RE.match(line):
             return _amount_near(lines, i)
     return None
 
