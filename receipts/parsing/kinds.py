@@ -20,7 +20,8 @@ def _vocabulary(words: str) -> frozenset[str]:
 # Words that make a line a charge by themselves, whatever product-like word stands beside them ("Pfand Cola").
 _CHARGE_WORDS = re.compile(
     r"\b(deposits?|dep|crv|redemption|pfand\w*|leergut|statiegeld|consigne|recycling|fees?|surcharge|levy|"
-    r"gratuity|rounding|\w+kosten|emballage|bag for life|carrier bags?|bag charge|bag levy)\b",
+    r"gratuity|rounding|\w+kosten|\w*gebühr\w*|frais|caj|toeslag|emballage|bag for life|carrier bags?|bag charge|"
+    r"bag levy)\b",
     re.IGNORECASE,
 )
 # Words that make a line a charge only when nothing else is on it: "Reusable bags", "Shopper tip", "ECO".
@@ -52,7 +53,7 @@ def is_charge(name: str) -> bool:
 
 INFO_RE = re.compile(
     r"\b(was\b.*\bsave|you saved|saved|savings today|points|balance|(?:regular|reg|original|orig|list|was)\s+price|"
-    r"return value|net sales|items? total)\b",
+    r"return value|net sales|items? total)\b|\bwas:?\s*(?:[$£€]|RM)?\s*(?:\d|$)",
     re.IGNORECASE,
 )
 VOID_RE = re.compile(r"\bvoid(?:ed)?\b", re.IGNORECASE)
