@@ -22,7 +22,7 @@ from receipts.parsing.noise import clean_line
 from receipts.parsing.plausibility import NOT_A_RECEIPT, looks_like_receipt
 from receipts.parsing.reconcile import reconcile
 from receipts.parsing.result import ParsedLine, ParsedReceipt
-from receipts.parsing.totals import find_total
+from receipts.parsing.totals import corroborated_total, find_total
 
 __all__ = [
     "CENT",
@@ -57,10 +57,18 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
         lines,
         has_items=bool(items),
         total_labelled=head.total_index is not None,
-        total_found=head.total is not None,
         has_date=head.date is not None,
     ):
         return ParsedReceipt(warnings=(NOT_A_RECEIPT,), is_receipt=False)
+    total = corroborated_total(
+        head.total,
+        tendered=head.tendered,
+        subtotal=head.subtotal,
+        tax=head.tax,
+        adjustments=sum((amount for _, amount in head.adjustments), ZERO),
+        lines_sum=sum((item.total_price or ZERO for item in items), ZERO)
+        + sum((a for _, a in charges), ZERO),
+    )
     receipt = ParsedReceipt(
         merchant=head.merchant,
         merchant_address=head.address,
@@ -69,7 +77,7 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
         currency=head.currency,
         subtotal=head.subtotal,
         tax=head.tax,
-        total=head.total,
+        total=total,
         items=tuple(items),
         charges=tuple(charges),
         adjustments=head.adjustments,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from receipts.parsing.kinds import HEADING_RE
 from receipts.parsing.money import MONEY, TRAILING_AMOUNT_RE, amount_of, has_words
 from receipts.parsing.totals import (
+    cash_tendered,
     find_adjustments,
     find_payments,
     find_subtotal,
@@ -29,6 +30,8 @@ class Header:
     tax: Decimal | None
     total: Decimal | None
     payments: tuple[str, ...]
+    # Cash given minus change: a second reading of the total (receipts.parsing.totals.corroborated_total).
+    tendered: Decimal | None
     items_end: int | None
     total_index: int | None
     adjustments: tuple[tuple[str, Decimal], ...]
@@ -53,6 +56,7 @@ def parse_header(lines: list[str]) -> Header:
     when, at = find_date(lines, month_first=currency == "USD")
     merchant, address = find_merchant(lines)
     total, total_index = find_total(lines)
+    tendered = cash_tendered(lines)
     return Header(
         merchant=merchant,
         address=address,
@@ -63,6 +67,7 @@ def parse_header(lines: list[str]) -> Header:
         tax=find_tax(lines, items_end, total_index),
         total=total,
         payments=find_payments(lines, total_index),
+        tendered=tendered[0] if tendered else None,
         items_end=items_end,
         total_index=total_index,
         adjustments=find_adjustments(lines, total_index),
@@ -117,6 +122,7 @@ _TIME_RE = re.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])\s?:\s?(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?\s*(?P<ap>[AaPp]\.?[Mm]\b)?"
 )
 _NOT_DATE_LINE_RE = re.compile(r"expir|valid|\bexp\b|best before|use by|since|member since", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
 _DATE_LABEL_RE = re.compile(r"\bdate\b", re.IGNORECASE)
 
 
@@ -234,7 +240,9 @@ def _company_span(top: list[str], index: int) -> tuple[int, int]:
         or top[first - 1].endswith("&")
         or _words_before_suffix(top[first]) <= 1
     ):
-        if _HEADER_NOISE_RE.search(top[first - 1]) or re.search(r"\d", top[first - 1]):
+        above = top[first - 1]
+        # A registered name is printed in capitals: a lower-case line above it is a handwritten or stamped note.
+        if _HEADER_NOISE_RE.search(above) or _DIGIT_RE.search(above) or above.islower():
             break
         first -= 1
     joined = " ".join(top[first : last + 1])

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from receipts.parsing.kinds import INFO_RE
-from receipts.parsing.money import MONEY, ZERO, amount_of, has_words
+from receipts.parsing.money import MONEY, ZERO, amount_of, has_words, to_decimal
 
 _NOT_TOTAL_RE = re.compile(
     r"sub\s*-?\s*total|subtotaal|sous|total\s*(?:qty|quantity|items?|number|savings?|tax|gst|vat|discount|"
@@ -27,6 +27,9 @@ _TOTAL_KEYS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\btotal\b|\btotaal\b|\bsumme\b|gesamtbetrag|\bmontant\b", re.IGNORECASE), 2),
 )
 _CASH_RE = re.compile(r"^\W*cash\b(?!\s*bill)", re.IGNORECASE)
+_CASH_WORD_RE = re.compile(r"\bcash\b(?!\s*bill)", re.IGNORECASE)
+_CHANGE_WORD_RE = re.compile(r"\bchange\b", re.IGNORECASE)
+_AMOUNT_TOKEN_RE = re.compile(rf"(?<![\d.,]){MONEY}(?![\d.,])")
 _CHANGE_RE = re.compile(r"^\W*(?:cash\s*)?change\b", re.IGNORECASE)
 _ROUNDING_RE = re.compile(r"^\W*round\w*\s*(?:adj|$|\W|-?\d)", re.IGNORECASE)
 _REFUND_RE = re.compile(r"\b(?:refund|return|rückgabe|retour|remboursement)", re.IGNORECASE)
@@ -122,15 +125,16 @@ def find_total(lines: list[str]) -> tuple[Decimal | None, int | None]:
                     amounts = re.findall(r"\d[.,]\d\d(?!\d)", line)
                     candidates.append((priority - (2 if len(amounts) > 1 else 0), i, amount))
                 break
-    tendered = _cash_minus_change(lines)
+    tendered = cash_tendered(lines)
     for _, i, amount in candidates:
-        if amount == tendered:
+        if tendered is not None and amount == tendered[0]:
             return amount, i
     if not candidates:
-        for fallback in (tendered, _cash_paid(lines), _largest_repeated_amount(lines)):
-            if fallback is not None:
-                return fallback, None
-        return None, None
+        # The payment line is the total's label when no total line could be read.
+        paid = tendered or _cash_paid(lines)
+        if paid is not None:
+            return paid
+        return _largest_repeated_amount(lines), None
     # Among equally strong labels the largest amount wins: the other "totals" on a receipt are a tax table's
     # net total or the bill before a hand-written tip, both smaller than what was charged.
     _, amount, index = max((p, a, -i) for p, i, a in candidates)
@@ -149,16 +153,26 @@ def _rounded(lines: list[str], total: Decimal) -> Decimal:
     return total
 
 
-def _cash_minus_change(lines: list[str]) -> Decimal | None:
+def cash_tendered(lines: list[str]) -> tuple[Decimal, int] | None:
+    """Cash given minus the change, and the line of the cash; also from one line holding both, as OCR of a
+    two-column block gives ('CASH CHANGE RM RM 15.00 0.00', 'Change : CASH : 40.00 7.30')."""
     cash = change = None
     for i, line in enumerate(lines):
+        if _CASH_WORD_RE.search(line) and _CHANGE_WORD_RE.search(line):
+            amounts = [
+                amount for text in _AMOUNT_TOKEN_RE.findall(line) if (amount := to_decimal(text)) is not None
+            ]
+            if len(amounts) == 2:
+                return max(amounts) - min(amounts), i
         if change is None and _CHANGE_RE.match(line):
             change = _amount_near(lines, i)
         elif cash is None and _CASH_RE.match(line):
-            cash = _amount_near(lines, i)
-    if cash is None or change is None or cash < change or change < 0:
+            # A 'CASH' heading without an amount (a cash sale's receipt title) is not the payment.
+            amount = _amount_near(lines, i)
+            cash = (amount, i) if amount is not None else None
+    if cash is None or change is None or cash[0] < change or change < 0:
         return None
-    return cash - change
+    return cash[0] - change, cash[1]
 
 
 def _largest_repeated_amount(lines: list[str]) -> Decimal | None:
@@ -168,14 +182,35 @@ def _largest_repeated_amount(lines: list[str]) -> Decimal | None:
     return max(repeated, default=None)
 
 
-def _cash_paid(lines: list[str]) -> Decimal | None:
+def _cash_paid(lines: list[str]) -> tuple[Decimal, int] | None:
     """With no total label at all, a cash payment without change is the total."""
-    if any(re.search(r"\bchange\b", line, re.IGNORECASE) for line in lines):
+    if any(_CHANGE_WORD_RE.search(line) for line in lines):
         return None
     for i, line in enumerate(lines):
         if _CASH_RE.match(line):
-            return _amount_near(lines, i)
+            amount = _amount_near(lines, i)
+            return (amount, i) if amount is not None else None
     return None
+
+
+def corroborated_total(
+    total: Decimal | None,
+    *,
+    tendered: Decimal | None,
+    subtotal: Decimal | None,
+    tax: Decimal | None,
+    adjustments: Decimal,
+    lines_sum: Decimal,
+) -> Decimal | None:
+    """The cash tendered when it, not the total read, is what the receipt's own arithmetic gives: an OCR misread
+    ('TOTAL 112.46' for 112.45) or a lost total label leaves the payment as the better witness."""
+    if tendered is None or total == tendered:
+        return total
+    bases = [base + adjustments for base in (subtotal, lines_sum) if base is not None]
+    # Tax added on top (North America) or included in the prices (most other countries); OCR may read a
+    # bracket before the tax as an accounting minus ('TOTAL TAX( 8.68').
+    sums = {base + abs(tax or ZERO) for base in bases} | set(bases)
+    return tendered if tendered in sums else total
 
 
 def find_subtotal(lines: list[str]) -> Decimal | None:

@@ -139,6 +139,12 @@ def test_noisy_ocr_numbers_and_keywords_are_repaired():
         ("S U B T O T A L       47.7 2", "SUBTOTAL       47.72"),
         ("T0TAL INCLUDES GST", "TOTAL INCLUDES GST"),
         ("Co1a 1,5l            0,85 2", "Cola 1,5l            0,85 2"),
+        ("14/03/20185:57:07PM", "14/03/2018 5:57:07PM"),
+        ("TOTAL 7-00", "TOTAL 7.00"),
+        ("CHANGE 0:00", "CHANGE 0.00"),
+        ("GRAND TOTAL 10 00", "GRAND TOTAL 10.00"),
+        ("TIME:15:14:00", "TIME:15:14:00"),
+        ("S.H.H.MOTOR\uff08SUNGAI RENGIT\uff09SDN.BHD.", "S.H.H.MOTOR(SUNGAI RENGIT)SDN.BHD."),
     ],
 )
 def test_clean_line_undoes_common_ocr_damage(printed, cleaned):
