@@ -8,6 +8,8 @@ or below it); a negative line that repeats an item voids it. The arithmetic is c
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from receipts.parsing.header import (
     Header,
     detect_currency,
@@ -60,15 +62,6 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
         has_date=head.date is not None,
     ):
         return ParsedReceipt(warnings=(NOT_A_RECEIPT,), is_receipt=False)
-    total = corroborated_total(
-        head.total,
-        tendered=head.tendered,
-        subtotal=head.subtotal,
-        tax=head.tax,
-        adjustments=sum((amount for _, amount in head.adjustments), ZERO),
-        lines_sum=sum((item.total_price or ZERO for item in items), ZERO)
-        + sum((a for _, a in charges), ZERO),
-    )
     receipt = ParsedReceipt(
         merchant=head.merchant,
         merchant_address=head.address,
@@ -77,10 +70,11 @@ def parse_receipt_text(text: str) -> ParsedReceipt:
         currency=head.currency,
         subtotal=head.subtotal,
         tax=head.tax,
-        total=total,
+        total=head.total,
         items=tuple(items),
         charges=tuple(charges),
         adjustments=head.adjustments,
         payments=head.payments,
     )
+    receipt = replace(receipt, total=corroborated_total(receipt, head.tendered))
     return reconcile(receipt)

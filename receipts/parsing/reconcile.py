@@ -46,7 +46,7 @@ def _check_line(item: ParsedLine) -> ParsedLine:
 def _check_subtotal(receipt: ParsedReceipt, items: tuple[ParsedLine, ...]) -> list[str]:
     if receipt.subtotal is None or not items:
         return []
-    lines_sum = _lines_and_charges(items, receipt)
+    lines_sum = receipt.lines_total
     # Savings printed after the subtotal that name an item (Albert Heijn's BONUS block) are netted into it.
     late_savings = sum((amount for _, amount in receipt.adjustments if amount < 0), Decimal(0))
     if min(abs(lines_sum - receipt.subtotal), abs(lines_sum - receipt.subtotal - late_savings)) <= TOLERANCE:
@@ -54,17 +54,11 @@ def _check_subtotal(receipt: ParsedReceipt, items: tuple[ParsedLine, ...]) -> li
     return [f"line items add up to {lines_sum}, the subtotal printed is {receipt.subtotal}"]
 
 
-def _lines_and_charges(items: tuple[ParsedLine, ...], receipt: ParsedReceipt) -> Decimal:
-    """Items plus the deposits and bag fees printed among them, which sit inside the subtotal."""
-    lines_sum = sum((item.total_price or Decimal(0) for item in items), Decimal(0))
-    return lines_sum + sum((amount for _, amount in receipt.charges), Decimal(0))
-
-
 def _check_total(receipt: ParsedReceipt, items: tuple[ParsedLine, ...]) -> list[str]:
     if receipt.total is None or (receipt.subtotal is None and not items):
         return []
-    base = receipt.subtotal if receipt.subtotal is not None else _lines_and_charges(items, receipt)
-    base += sum((amount for _, amount in receipt.adjustments), Decimal(0))
+    base = receipt.subtotal if receipt.subtotal is not None else receipt.lines_total
+    base += receipt.adjustments_total
     # Tax is added on top in North America and included in the prices in most other countries.
     added = base + (receipt.tax or Decimal(0))
     if abs(added - receipt.total) <= TOLERANCE or abs(base - receipt.total) <= TOLERANCE:

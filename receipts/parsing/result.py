@@ -52,6 +52,16 @@ class ParsedReceipt:
     # False when the text does not look like a receipt at all (see receipts.parsing.plausibility).
     is_receipt: bool = True
 
+    @property
+    def lines_total(self) -> Decimal:
+        """The items and the charges printed among them (deposits, bag fees): what the subtotal adds up."""
+        items = sum((item.total_price or ZERO for item in self.items), ZERO)
+        return items + sum((amount for _, amount in self.charges), ZERO)
+
+    @property
+    def adjustments_total(self) -> Decimal:
+        return sum((amount for _, amount in self.adjustments), ZERO)
+
     def to_json(self) -> dict:
         """The command's JSON shape. Money becomes JSON numbers: a 2-decimal Decimal's float repr round-trips."""
         return {

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from receipts.parsing.kinds import INFO_RE
 from receipts.parsing.money import MONEY, ZERO, amount_of, has_words, to_decimal
+from receipts.parsing.result import ParsedReceipt
 
 _NOT_TOTAL_RE = re.compile(
     r"sub\s*-?\s*total|subtotaal|sous|total\s*(?:qty|quantity|items?|number|savings?|tax|gst|vat|discount|"
@@ -193,24 +194,20 @@ def _cash_paid(lines: list[str]) -> tuple[Decimal, int] | None:
     return None
 
 
-def corroborated_total(
-    total: Decimal | None,
-    *,
-    tendered: Decimal | None,
-    subtotal: Decimal | None,
-    tax: Decimal | None,
-    adjustments: Decimal,
-    lines_sum: Decimal,
-) -> Decimal | None:
+def corroborated_total(receipt: ParsedReceipt, tendered: Decimal | None) -> Decimal | None:
     """The cash tendered when it, not the total read, is what the receipt's own arithmetic gives: an OCR misread
     ('TOTAL 112.46' for 112.45) or a lost total label leaves the payment as the better witness."""
-    if tendered is None or total == tendered:
-        return total
-    bases = [base + adjustments for base in (subtotal, lines_sum) if base is not None]
+    if tendered is None or receipt.total == tendered:
+        return receipt.total
+    bases = [
+        base + receipt.adjustments_total
+        for base in (receipt.subtotal, receipt.lines_total)
+        if base is not None
+    ]
     # Tax added on top (North America) or included in the prices (most other countries); OCR may read a
     # bracket before the tax as an accounting minus ('TOTAL TAX( 8.68').
-    sums = {base + abs(tax or ZERO) for base in bases} | set(bases)
-    return tendered if tendered in sums else total
+    sums = {base + abs(receipt.tax or ZERO) for base in bases} | set(bases)
+    return tendered if tendered in sums else receipt.total
 
 
 def find_subtotal(lines: list[str]) -> Decimal | None:
