@@ -41,6 +41,8 @@ FIRST_ITEM_LINES_ABOVE = 2
 WRAPPED_NAME_LENGTH = 18
 # A line above an item that is not the start of its name: a label, a number, an address.
 _NOT_A_NAME_RE = re.compile(r"[:#@]|\d{3,}\s*$")
+# Item numbers a savings line may refer to ('INST SV 980063720').
+_ITEM_NUMBER_RE = re.compile(r"\d{6,}")
 # Words a discount line is written with besides the name of the item it reduces.
 _DISCOUNT_WORDS_RE = re.compile(
     r"\b(coupon|mfr|manufacturer|digital|e-?vic|vic|sc|mvp|savings?|saving|save|discount|disc|off|instant|inst|"
@@ -151,25 +153,19 @@ def _consume(state: _State, line: str) -> None:
 
 
 def _consume_text(state: _State, parsed: Line) -> None:
+    state.name_just_above = False
     if parsed.qty is not None and not has_words(parsed.name):
         _place_qty(state, parsed.qty)
-        state.last_was_item = False
-        return
-    state.last_was_item = False
-    if VOID_RE.search(parsed.raw):
+    elif VOID_RE.search(parsed.raw):
         state.voiding = True
-        return
-    if RETURN_MARK_RE.match(parsed.raw):
+    elif RETURN_MARK_RE.match(parsed.raw):
         state.returning = True
-        return
-    if is_section_heading(parsed.name) or HEADING_RE.match(parsed.name):
+    elif is_section_heading(parsed.name) or HEADING_RE.match(parsed.name):
         state.forget_pending()
-        state.name_just_above = False
-        return
-    if has_words(parsed.name):
-        state.pending_name, state.pending_raw = parsed.name, parsed.raw
-        state.pending_qty = parsed.qty
+    elif has_words(parsed.name):
+        state.pending_name, state.pending_raw, state.pending_qty = parsed.name, parsed.raw, parsed.qty
         state.name_just_above = True
+    state.last_was_item = False
 
 
 def _place_qty(state: _State, qty: Qty) -> None:
@@ -226,9 +222,9 @@ def _names_a_product(text: str) -> bool:
 
 def _named_item(state: _State, parsed: Line) -> _Item | None:
     """The earlier item a discount line names, by its words ('COUPON CHOBANI GREEK YOG') or its item number."""
-    codes = set(re.findall(r"\d{6,}", parsed.raw))
+    codes = set(_ITEM_NUMBER_RE.findall(parsed.raw))
     for item in reversed(state.items):
-        if codes & set(re.findall(r"\d{6,}", item.raw)):
+        if codes & set(_ITEM_NUMBER_RE.findall(item.raw)):
             return item
     if not _names_a_product(parsed.name):
         return None
@@ -287,7 +283,7 @@ def _continues(state: _State, parsed: Line) -> bool:
     if _NOT_A_NAME_RE.search(above) or len(LETTER_RE.findall(above)) < 0.6 * len(above):
         return False
     indented_more = _indent(parsed.raw) > _indent(state.pending_raw)
-    return indented_more or len(above) >= WRAPPED_NAME_LENGTH or bool(re.search(r"[&,/-]$", above))
+    return indented_more or len(above) >= WRAPPED_NAME_LENGTH or above.endswith(("&", ",", "/", "-"))
 
 
 def _indent(raw: str) -> int:
