@@ -132,6 +132,7 @@ def _field_names():
         "llm_opt_out",
         "apply",
         "apply_duplicate",
+        "bought_on",
         "lines-TOTAL_FORMS",
         "lines-INITIAL_FORMS",
         "lines-0-name",

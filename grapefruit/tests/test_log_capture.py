@@ -48,7 +48,8 @@ def _receipt_applied(stack: ProductionStack, client: StackClient) -> None:
     )
     review = f"/receipts/{receipt_id}/review/"
     form = HtmlForms.parse(client.get(f"/receipts/{receipt_id}/").text).first(action=review)
-    assert client.post(review, {**form, "apply": ""}, follow=False).status == 302
+    # The receipt is dated more than a week ago: the member confirms its items were bought on that date.
+    assert client.post(review, {**form, "bought_on": "receipt_date", "apply": ""}, follow=False).status == 302
     assert stack.query("SELECT status FROM receipts_receipt WHERE id = %s", [receipt_id]) == [("applied",)]
 
 
