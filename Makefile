@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-easyocr bench lint install install-dev sysdeps sysdeps-test services migrate demo worker clean
+.PHONY: run test test-easyocr bench lint install install-dev install-bench sysdeps sysdeps-test services migrate demo worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(PY)
+	$(PIP) install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-bench: $(VENV)/.installed-bench
 
 # EasyOCR (optional, about 6.6 GB with PyTorch) gets a virtualenv of its own, so .venv and `make test` stay lean.
 # pip takes the pinned torch and torchvision from the local wheel store where there is one, else downloads them.
@@ -74,7 +79,7 @@ test: install-dev sysdeps-test services lint
 test-easyocr: $(EASYOCR_VENV)/.installed services
 	GRAPEFRUIT_REQUIRE_EASYOCR=1 $(EASYOCR_VENV)/bin/python -m pytest ocr/tests/test_easyocr.py
 
-bench: install-dev sysdeps-test services
+bench: install-bench sysdeps-test services
 	$(PY) bench/run_all.py
 
 clean:

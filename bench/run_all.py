@@ -30,6 +30,8 @@ BENCHMARKS: list[list[str]] = [
     ["receipts_bench.py", "--images"],
     ["llm_bench.py"],
     ["reorders_bench.py"],
+    # Alone on the machine: the production stack and locust share the 2 cores.
+    ["load_bench.py"],
 ]
 OCR_LANES: list[list[list[str]]] = [
     [
