@@ -27,7 +27,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from grapefruit.tests.factories import TEST_PASSWORD, MembershipFactory
-from grapefruit.tests.stack import ProductionStack
+from grapefruit.tests.stack import ProductionStack, poll
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -164,13 +164,10 @@ def celery_worker(transactional_db) -> Iterator[WorkerProcess]:
 
 def wait_for(condition: Callable[[], Any], *, timeout: float = 60, interval: float = 0.25) -> Any:
     """Poll until condition() is truthy; return its value or fail the test with the timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
+    try:
+        return poll(condition, timeout=timeout, interval=interval, what="condition")
+    except TimeoutError as error:
+        pytest.fail(str(error))
 
 
 # --- headless Chromium (Debian's chromium, driven by the Playwright package) ------------------------------------
