@@ -1,8 +1,9 @@
 """Production smoke test: the containers' processes outside Docker, started by the entrypoint on an empty database.
 
 web (gunicorn), worker and beat start together as compose starts them; the test takes a receipt from upload to
-applied over HTTP as a member behind the TLS proxy would, stops the worker with SIGTERM in the middle of an OCR
-task, and checks that every process exits cleanly and the task ran exactly once.
+applied and an order from the cart to delivered over HTTP, as a member behind the TLS proxy would, stops the
+worker with SIGTERM in the middle of an OCR task, and checks that every process exits cleanly and the task ran
+exactly once.
 """
 
 from __future__ import annotations
@@ -72,6 +73,32 @@ def _apply_a_receipt(stack: ProductionStack, client: StackClient) -> None:
     assert "WHOLE MILK" in client.get("/").text.upper()
 
 
+def _order_to_delivered(stack: ProductionStack, client: StackClient) -> None:
+    assert client.post("/orders/cart/add-low/", {}, follow=False).status == 302
+    cart = client.get("/orders/").text
+    assert 'value="demo"' in cart
+    response = client.post("/orders/cart/order/", {"vendor": "demo"}, follow=False)
+    assert response.status == 302, response.text[-2000:]
+    order_path = response.headers["Location"]
+    order_id = int(order_path.rstrip("/").rsplit("/", 1)[1])
+    # The demo household approves each order: submit, approve, place, then the demo vendor delivers by itself.
+    for action in ("submit", "approve", "place"):
+        forms = HtmlForms.parse(client.get(order_path).text)
+        action_path = f"{order_path}{action}/"
+        assert action_path in forms.actions, (action, forms.actions)
+        assert client.post(action_path, forms.first(action=action_path), follow=False).status == 302
+
+    def order_status() -> str:
+        return stack.query("SELECT status FROM orders_order WHERE id = %s", [order_id])[0][0]
+
+    poll(lambda: order_status() == "delivered", timeout=60, what="order delivered by the demo vendor")
+    assert "Delivered" in client.get(order_path).text
+    ((deliveries,),) = stack.query(
+        "SELECT count(*) FROM audit_auditevent WHERE action = 'order.deliver' AND target_id = %s", [str(order_id)]
+    )
+    assert deliveries == 1
+
+
 def _sigterm_the_worker_mid_task(stack: ProductionStack, client: StackClient) -> None:
     # Two pages keep the worker busy with OCR for a few seconds.
     scan = Upload("scan.pdf", receipt_pdf(fixture_text("corner_shop_2.txt"), pages=2), "application/pdf")
@@ -112,6 +139,7 @@ def _request_in_flight_survives_sigterm(stack: ProductionStack) -> None:
 
 def test_the_production_stack_serves_a_household_and_stops_cleanly(production_stack):
     stack = production_stack
+    stack.extra_env["ORDERS_DEMO_DELIVERY_SECONDS"] = "2"
     _start_and_check_migrations(stack)
     client = stack.client()
     _check_health(stack, client)
@@ -124,6 +152,7 @@ def test_the_production_stack_serves_a_household_and_stops_cleanly(production_st
     assert "Whole milk" in dashboard.text
 
     _apply_a_receipt(stack, client)
+    _order_to_delivered(stack, client)
     _sigterm_the_worker_mid_task(stack, client)
     _request_in_flight_survives_sigterm(stack)
 
