@@ -32,7 +32,16 @@ from grapefruit.tests.stack import BASE_DIR, PUBLIC_HOST, ProductionStack  # noq
 BENCH_DIR = Path(__file__).resolve().parent
 # Explicit for the bench, and reported: production defaults would answer 429 to this traffic.
 RAISED_LIMITS = {"LOGIN_RATE_LIMIT": "100000/m", "UPLOAD_RATE_LIMIT": "100000/h"}
-ENDPOINTS = ["sign in", "dashboard", "cart", "receipts inbox", "receipt upload", "sign out"]
+ENDPOINTS = [
+    "sign-in page",
+    "sign in",
+    "dashboard",
+    "cart",
+    "cart: add what runs low",
+    "receipts inbox",
+    "receipt upload",
+    "sign out",
+]
 SEED = """
 from grapefruit.models import Household, Membership, User
 household = Household.objects.get(memberships__user__username="demo")

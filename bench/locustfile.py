@@ -1,7 +1,8 @@
 """Locust users for bench/load_bench.py: members of the seeded household, behind the TLS proxy gunicorn expects.
 
-Each simulated member signs in with its own account (load1, load2, ...), then browses the dashboard, the cart,
-the receipts inbox, uploads receipts and now and then signs out and in again. Every request must answer as a
+Each simulated member signs in with its own account (load1, load2, ...), then browses the dashboard and the
+cart, fills the cart with what runs low, opens the receipts inbox, uploads receipts, and now and then signs out
+and in again. Every request must answer as a
 browser would see it succeed (200, or the 302 of a successful form); anything else counts as an error.
 """
 
@@ -67,6 +68,10 @@ class Member(HttpUser):
     @task(3)
     def cart(self) -> None:
         self._call("GET", "/orders/", "cart", expect=200)
+
+    @task(1)
+    def cart_add_low(self) -> None:
+        self._post("/orders/cart/add-low/", "cart: add what runs low", {})
 
     @task(2)
     def receipts_inbox(self) -> None:
