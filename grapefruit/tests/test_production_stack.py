@@ -94,7 +94,8 @@ def _order_to_delivered(stack: ProductionStack, client: StackClient) -> None:
     poll(lambda: order_status() == "delivered", timeout=60, what="order delivered by the demo vendor")
     assert "Delivered" in client.get(order_path).text
     ((deliveries,),) = stack.query(
-        "SELECT count(*) FROM audit_auditevent WHERE action = 'order.deliver' AND target_id = %s", [str(order_id)]
+        "SELECT count(*) FROM audit_auditevent WHERE action = 'order.deliver' AND target_id = %s",
+        [str(order_id)],
     )
     assert deliveries == 1
 
