@@ -159,6 +159,7 @@ class ProductionStack:
         )
         stack.reset_database()
         stack.purge_queue()
+        stack.reset_rate_limits()
         return stack
 
     @property
@@ -199,8 +200,6 @@ class ProductionStack:
             "CSRF_TRUSTED_ORIGINS": f"https://{PUBLIC_HOST}",
             "TRUST_PROXY_SSL_HEADER": "true",
             "EMAIL_URL": "consolemail://",
-            # Test runs on this machine share the Redis cache (rate-limit counters) and sign in from 127.0.0.1.
-            "LOGIN_RATE_LIMIT": "100/m",
             "PAGE_RATE_LIMIT": "100000/15m",
             "POLL_RATE_LIMIT": "100000/15m",
             "DJANGO_SETTINGS_MODULE": "grapefruit.settings",
@@ -229,6 +228,14 @@ class ProductionStack:
     def purge_queue(self) -> None:
         """Empty Celery's default queue in this Redis database: leftovers of an earlier run name rows that are gone."""
         redis.Redis.from_url(self.redis_url).delete("celery")
+
+    def reset_rate_limits(self) -> None:
+        """Forget the rate-limit counters (django-ratelimit's `rl:` keys in the `grapefruit` cache prefix) in this
+        Redis database: the members of a new stack start afresh, as in a new deployment, even though the new
+        database gives them the ids an earlier stack's members had."""
+        client = redis.Redis.from_url(self.redis_url)
+        for key in client.scan_iter(match="grapefruit:*:rl:*", count=1000):
+            client.delete(key)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows from the stack's database, read directly (what the processes committed)."""

@@ -27,6 +27,11 @@ def _receipt_row(stack: ProductionStack, receipt_id: int) -> tuple[str, int]:
     return status, ocr_attempts
 
 
+def poll_status(client: StackClient, receipt_id: int) -> str:
+    """The status fragment, asked for as the page's htmx polling asks (its own rate-limit tier)."""
+    return client.get(f"/receipts/{receipt_id}/status/", headers={"HX-Request": "true"}).text
+
+
 def _upload(client: StackClient, upload: Upload) -> int:
     response = client.post("/receipts/upload/", [("files", upload)], follow=False)
     assert response.status == 302, response.text[-2000:]
@@ -59,7 +64,7 @@ def _apply_a_receipt(stack: ProductionStack, client: StackClient) -> None:
     photo = Upload("receipt.png", receipt_png(fixture_text("corner_shop_1.txt")), "image/png")
     receipt_id = _upload(client, photo)
     poll(
-        lambda: status_attribute(client.get(f"/receipts/{receipt_id}/status/").text) == "needs_review",
+        lambda: status_attribute(poll_status(client, receipt_id)) == "needs_review",
         timeout=90,
         what="receipt read by the worker",
     )
