@@ -27,7 +27,8 @@ import django
 
 django.setup()  # the test settings fill in DATABASE_URL / REDIS_URL defaults, as for the tests
 
-from grapefruit.tests.stack import BASE_DIR, PUBLIC_HOST, ProductionStack  # noqa: E402
+from grapefruit.tests.stack import BASE_DIR, ProductionStack  # noqa: E402
+from grapefruit.tests.stack_http import PUBLIC_HOST  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Explicit for the bench, and reported: production defaults would answer 429 to this traffic.

@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from grapefruit.tests.stack import HtmlForms, ProductionStack, StackClient, Upload, poll, status_attribute
+from grapefruit.tests.stack import ProductionStack, poll
+from grapefruit.tests.stack_http import HtmlForms, StackClient, Upload, status_attribute
 from receipts.tests.documents import receipt_png
 
 pytestmark = pytest.mark.stack

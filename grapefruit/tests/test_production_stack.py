@@ -8,13 +8,15 @@ exactly once.
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import time
 
 import pytest
 
-from grapefruit.tests.stack import HtmlForms, ProductionStack, StackClient, Upload, poll, status_attribute
+from grapefruit.tests.stack import ProductionStack, poll
+from grapefruit.tests.stack_http import HtmlForms, StackClient, Upload, status_attribute
 from receipts.tests.documents import fixture_text, receipt_pdf, receipt_png
 
 pytestmark = pytest.mark.stack
@@ -79,9 +81,12 @@ def _apply_a_receipt(stack: ProductionStack, client: StackClient) -> None:
 
 
 def _order_to_delivered(stack: ProductionStack, client: StackClient) -> None:
-    assert client.post("/orders/cart/add-low/", {}, follow=False).status == 302
     cart = client.get("/orders/").text
-    assert 'value="demo"' in cart
+    add_by_hand = HtmlForms.parse(cart).first(action="/orders/cart/add/")
+    item_id = re.search(r'<option value="(\d+)"', cart)[1]  # the first item of the household
+    added = client.post("/orders/cart/add/", {**add_by_hand, "item": item_id, "quantity": "2"}, follow=False)
+    assert added.status == 302
+    assert 'value="demo"' in client.get("/orders/").text
     response = client.post("/orders/cart/order/", {"vendor": "demo"}, follow=False)
     assert response.status == 302, response.text[-2000:]
     order_path = response.headers["Location"]
