@@ -20,7 +20,7 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads per worker (gunicorn's gthread worker; 1 = the plain sync worker). A sign-in spends most of a second
 # hashing the password, with the GIL released: with 4 threads the other requests of that worker go on meanwhile.
-# Under locust (docs/BENCHMARKS.md) the dashboard's p99 fell from 2.9 s to 0.7 s with the same 2 workers.
+# Under locust (docs/BENCHMARKS.md) the dashboard's p99 fell from 4.0 s to 0.76 s with the same 2 workers.
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request may take this long (a multi-file receipt upload on a slow link) before its worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
