@@ -1,7 +1,7 @@
 """Member pages whose content is a Jinja2 template, shown inside the site layout (templates/base.html).
 
-The content is rendered first, then handed to grapefruit/page.html, which extends the layout; the page's context
-goes to the layout too, so the test client's `response.context` shows it as for any other page.
+The content is rendered first, then handed to the layout (base.html), which places it; the page's context goes to
+the layout too, so the test client's `response.context` shows it as for any other page.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ def render_page(
     *,
     title: str,
     status: int = 200,
-    scripts: tuple[str, ...] = (),
+    styles: tuple[str, ...] = (),
 ) -> HttpResponse:
     """Render `template_name` (Jinja2, under templates/jinja2/) as the content of a page called `title`.
 
-    `scripts` are static paths of JavaScript files the page needs (CSP: no inline scripts)."""
+    `styles` are static paths of the page's own stylesheets (CSP: no inline styles)."""
     # Jinja2 escaped every value while rendering: the result is HTML, safe to place in the layout as it is.
     content = mark_safe(engines["jinja2"].get_template(template_name).render(context, request))  # noqa: S308
-    layout = {**context, "page_title": title, "page_content": content, "page_scripts": scripts}
-    return render(request, "grapefruit/page.html", layout, status=status)
+    layout = {**context, "page_title": title, "page_content": content, "page_styles": styles}
+    return render(request, "base.html", layout, status=status)

@@ -123,7 +123,10 @@ TEMPLATES = [
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "grapefruit.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "grapefruit.jinja2.environment",
+            "context_processors": ["grapefruit.context_processors.csrf_input_once"],
+        },
     },
 ]
 

@@ -49,6 +49,11 @@ class Item(models.Model):
     rate_per_day = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True, editable=False)
     predicted_runout = models.DateField(null=True, blank=True, editable=False)
     forecast_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # How far the item's predictions were off, kept as they are settled (ForecastRecord holds each one): the pages
+    # and the reorder job read them with the item instead of averaging its ledger.
+    settled_forecasts = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # The sum of their absolute errors, in days.
+    settled_error_days = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Archived items leave the lists and the low-stock warnings but keep their journal; buying one restores it.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

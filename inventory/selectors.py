@@ -9,14 +9,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Abs, Cast, Coalesce
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from grapefruit.pagination import CountedPaginator
-from inventory.models import ITEM_NAME_PURPOSE, ForecastRecord, Item, PricePaid, StockEvent
+from inventory.models import ITEM_NAME_PURPOSE, Item, PricePaid, StockEvent
 from inventory.names import fold, household_item_names
 
 SORTS = {
@@ -32,6 +32,16 @@ class Accuracy:
 
     resolved: int
     mean_abs_error_days: Decimal | None
+
+    @classmethod
+    def of(cls, resolved: int | None, error_days: int | None) -> Accuracy:
+        """From a count of settled predictions and the sum of their absolute errors (Item's counters)."""
+        if not resolved:
+            return cls(resolved=0, mean_abs_error_days=None)
+        return cls(
+            resolved=resolved,
+            mean_abs_error_days=(Decimal(error_days or 0) / resolved).quantize(Decimal("0.1")),
+        )
 
 
 def item_get(*, household: Household, item_id: int) -> Item:
@@ -50,32 +60,24 @@ class ItemPage:
 
 
 def item_page_get(*, household: Household, item_id: int) -> ItemPage:
-    """The household's item (or 404), with the length of its journal, the entry an undo would take back and how
-    far its settled predictions were off, from subqueries of the same query."""
-    settled = ForecastRecord.objects.filter(item=OuterRef("pk"), error_days__isnull=False).values("item")
+    """The household's item (or 404), with the length of its journal and the entry an undo would take back, from
+    subqueries of the same query."""
     events = StockEvent.objects.filter(item=OuterRef("pk"))
     live = events.filter(undone_at__isnull=True).order_by("-id").values("pk")[:1]
     item = get_object_or_404(
         Item.objects.select_related("household").annotate(
             journal_length=Coalesce(Subquery(events.values("item").annotate(n=Count("id")).values("n")), 0),
             undo_target_id=Subquery(live),
-            resolved=Coalesce(Subquery(settled.annotate(n=Count("id")).values("n")), 0),
-            mae=Subquery(settled.annotate(mae=Avg(Abs("error_days"))).values("mae")),
         ),
         pk=item_id,
         household=household,
     )
-    accuracy = Accuracy(resolved=item.resolved, mean_abs_error_days=_days(item.mae))  # type: ignore[attr-defined]
     return ItemPage(
         item=item,
         journal_length=item.journal_length,  # type: ignore[attr-defined]
-        accuracy=accuracy,
+        accuracy=Accuracy.of(item.settled_forecasts, item.settled_error_days),
         undo_target_id=item.undo_target_id,  # type: ignore[attr-defined]
     )
-
-
-def _days(mean: float | Decimal | None) -> Decimal | None:
-    return Decimal(mean).quantize(Decimal("0.1")) if mean is not None else None
 
 
 def item_by_name(*, household: Household, name: str) -> Item | None:
@@ -116,12 +118,20 @@ def low_stock_q(*, household: Household, today: date) -> Q:
     )
 
 
+# What a dashboard row shows (inventory.display.item_rows): the rest of the row is not read.
+ROW_FIELDS = (
+    "name", "category", "unit", "quantity", "minimum", "usual_use", "predicted_runout", "forecast_reason",
+    "archived_at",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DashboardPage:
     items: list[Item]  # the rows of this page, in order
     page: Page
     low_count: int  # across the whole pantry, whatever the filters
     archived_count: int
+    accuracy: Accuracy  # of the whole pantry's settled predictions
 
 
 def dashboard_page(
@@ -152,10 +162,14 @@ def dashboard_page(
         low=Count("id", filter=low),
         archived=Count("id", filter=Q(archived_at__isnull=False)),
         shown=Count("id", filter=shown),
+        settled=Sum("settled_forecasts"),
+        error_days=Sum("settled_error_days"),
     )
     order = SORTS.get(sort) or SORTS["runout"]
-    items = Item.objects.filter(shown, household=household).order_by(
-        F(order[0]).asc(nulls_last=True), order[1]
+    items = (
+        Item.objects.filter(shown, household=household)
+        .only(*ROW_FIELDS)
+        .order_by(F(order[0]).asc(nulls_last=True), order[1])
     )
     needle = fold(search)
     if needle or sort == "name":
@@ -163,7 +177,13 @@ def dashboard_page(
     else:
         page = CountedPaginator(items, page_size, count=counts["shown"]).get_page(page_number)
         rows = list(page.object_list)
-    return DashboardPage(items=rows, page=page, low_count=counts["low"], archived_count=counts["archived"])
+    return DashboardPage(
+        items=rows,
+        page=page,
+        low_count=counts["low"],
+        archived_count=counts["archived"],
+        accuracy=Accuracy.of(counts["settled"], counts["error_days"]),
+    )
 
 
 def _page_by_name(
@@ -174,16 +194,18 @@ def _page_by_name(
     page_number: str | int | None,
     page_size: int,
 ) -> tuple[Page, list[Item]]:
+    """SQL lists the ids the other filters let through, in the chosen order; the names (decrypted once per
+    process) say which match and, sorted by name, in what order; only the page's rows are then read."""
+    allowed = list(items.values_list("pk", flat=True))
     names = household_item_names(household=household)  # sorted by name
-    if sort != "name":
-        # SQL applies the other filters and the order (run-out, category) to the names that match.
-        matching = items.filter(pk__in=[entry.pk for entry in names if needle in entry.folded])
-        page = Paginator(matching, page_size).get_page(page_number)
-        return page, list(page.object_list)
-    allowed = set(items.values_list("pk", flat=True))
-    ordered = [entry.pk for entry in names if entry.pk in allowed and needle in entry.folded]
+    if sort == "name":
+        allowed_set = set(allowed)
+        ordered = [entry.pk for entry in names if entry.pk in allowed_set and needle in entry.folded]
+    else:
+        matching = {entry.pk for entry in names if needle in entry.folded}
+        ordered = [pk for pk in allowed if pk in matching]
     page = Paginator(ordered, page_size).get_page(page_number)
-    by_pk = Item.objects.in_bulk(page.object_list)
+    by_pk = Item.objects.only(*ROW_FIELDS).in_bulk(page.object_list)
     return page, [by_pk[pk] for pk in page.object_list if pk in by_pk]
 
 
@@ -203,13 +225,6 @@ def item_last_undoable(*, item_page: ItemPage, journal: Page) -> StockEvent | No
     return shown or StockEvent.objects.get(pk=target)
 
 
-def forecast_accuracy(*, household: Household) -> Accuracy:
-    """Mean absolute error of the household's predictions that have been settled by a real run-out."""
-    records = ForecastRecord.objects.filter(item__household=household, error_days__isnull=False)
-    result = records.aggregate(resolved=Count("id"), mae=Avg(Abs("error_days")))
-    return Accuracy(resolved=result["resolved"], mean_abs_error_days=_days(result["mae"]))
-
-
 def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:
     """The stock from each point in time on, oldest first, for the chart (one query): the level at `since` when
     the journal goes back further, then the stock after each live journal entry since."""
@@ -223,16 +238,11 @@ def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal
 
 
 def forecast_errors(*, item_ids: Collection[int] | QuerySet) -> dict[int, Accuracy]:
-    """Per item, how far its settled predictions were off (one query for any number of items)."""
-    rows = (
-        ForecastRecord.objects.filter(item_id__in=item_ids, error_days__isnull=False)
-        .values("item_id")
-        .annotate(resolved=Count("id"), mae=Avg(Abs("error_days")))
+    """Per item with settled predictions, how far they were off (one query for any number of items)."""
+    rows = Item.objects.filter(pk__in=item_ids, settled_forecasts__gt=0).values_list(
+        "pk", "settled_forecasts", "settled_error_days"
     )
-    return {
-        row["item_id"]: Accuracy(resolved=row["resolved"], mean_abs_error_days=Decimal(row["mae"]))
-        for row in rows
-    }
+    return {pk: Accuracy.of(settled, error_days) for pk, settled, error_days in rows}
 
 
 # --- prices paid ---------------------------------------------------------------------------------------------

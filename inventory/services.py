@@ -547,8 +547,12 @@ def _local_date(item: Item, when: datetime) -> date:
 
 
 def _resolve_forecasts(item: Item, actual: date) -> None:
-    """The item ran out on `actual`: score every prediction still waiting for that answer."""
+    """The item ran out on `actual`: score every prediction still waiting for that answer, and add them to the
+    item's counts of settled predictions."""
     for record in item.forecasts.filter(actual_runout__isnull=True, made_at__date__lte=actual):
         record.actual_runout = actual
         record.error_days = fc.forecast_error_days(record.predicted_runout, actual)
         record.save(update_fields=["actual_runout", "error_days"])
+        item.settled_forecasts += 1
+        item.settled_error_days += abs(record.error_days)
+    item.save(update_fields=["settled_forecasts", "settled_error_days"])

@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": item_rows(result.items, today=today, low_stock_days=household.low_stock_days),
         "filters": filters,
         "categories": Category.choices,
-        "accuracy": selectors.forecast_accuracy(household=household),
+        "accuracy": result.accuracy,
         "low_count": result.low_count,
         "archived_count": result.archived_count,
         "has_items": result.page.paginator.count > 0 or filtered,

@@ -9,6 +9,7 @@ from django import forms
 
 from inventory.categories import Category
 from inventory.models import MAX_QUANTITY, Item
+from inventory.selectors import item_by_name
 from orders.models import BrandRule, Preferences
 from orders.services.preferences import PREFERENCE_FIELDS
 from orders.vendors import configured_vendors
@@ -19,9 +20,11 @@ class QuantityForm(forms.Form):
 
 
 class CartAddForm(forms.Form):
-    """Add by hand (or from an item page): the quantity is optional, the suggestion fills it in."""
+    """Add an item by its id (an item page's button) or by its name (typed on the cart page); the quantity is
+    optional, the suggestion fills it in."""
 
-    item = forms.ModelChoiceField(queryset=Item.objects.none())
+    item = forms.ModelChoiceField(queryset=Item.objects.none(), required=False)
+    item_name = forms.CharField(max_length=200, required=False)
     quantity = forms.DecimalField(
         min_value=Decimal("0.001"), max_value=MAX_QUANTITY, decimal_places=3, required=False
     )
@@ -29,8 +32,20 @@ class CartAddForm(forms.Form):
 
     def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.household = household
         # Another household's item id is "not one of the choices": the same answer as a missing one.
         self.fields["item"].queryset = Item.objects.filter(household=household)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        name = " ".join(cleaned.get("item_name", "").split())
+        if cleaned.get("item") is None and name:
+            cleaned["item"] = item_by_name(household=self.household, name=name)
+            if cleaned["item"] is None:
+                self.add_error("item_name", f"No item is called “{name}”.")
+        elif cleaned.get("item") is None and not self.has_error("item"):
+            self.add_error("item", "Choose one of your items.")
+        return cleaned
 
 
 def vendor_choices() -> list[tuple[str, str]]:

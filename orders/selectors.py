@@ -175,6 +175,7 @@ class Cart:
     ticked: int
     currency: str
     interval_days: int
+    more_suggestions: bool  # more items run low than `suggestions` holds
 
 
 def _open_item_ids(household: Household) -> set[int]:
@@ -183,20 +184,21 @@ def _open_item_ids(household: Household) -> set[int]:
     )
 
 
-def cart_get(*, household: Household, today: date) -> Cart:
-    """The cart with prices, brands and per-store totals, and the running-low items not in it yet."""
+def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_MAX_ROWS) -> Cart:
+    """The cart with prices, brands and per-store totals, and the running-low items not in it yet (the
+    `suggestion_limit` that run out soonest)."""
     preferences = preferences_get(household=household)
     lines = list(
         CartLine.objects.filter(household=household).select_related("item").order_by("added_at", "id")
     )
-    in_cart = {line.item_id for line in lines}
-    low = [
-        item
-        for item in Item.objects.filter(household=household)
+    low = list(
+        Item.objects.filter(household=household)
         .filter(inventory_selectors.low_stock_q(household=household, today=today))
-        .order_by(F("predicted_runout").asc(nulls_last=True), "id")[:CART_MAX_ROWS]
-        if item.pk not in in_cart
-    ]
+        .exclude(pk__in=[line.item_id for line in lines])
+        .order_by(F("predicted_runout").asc(nulls_last=True), "id")[: suggestion_limit + 1]
+    )
+    more_suggestions = len(low) > suggestion_limit
+    low = low[:suggestion_limit]
     items = [line.item for line in lines] + low
     prices = item_pricing(household=household, items=items, preferences=preferences, today=today)
     brands = brand_choices(household=household, items=items)
@@ -225,6 +227,7 @@ def cart_get(*, household: Household, today: date) -> Cart:
         ticked=sum(1 for line in lines if line.ticked_at),
         currency=preferences.currency,
         interval_days=interval,
+        more_suggestions=more_suggestions,
     )
 
 

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from grapefruit.pages import render_page
 from orders import estimates, selectors, services
+from orders.display import SUGGESTIONS_SHOWN, cart_line_rows, orders_nav, suggestion_rows
 from orders.errors import OrderError
 from orders.forms import BrandRuleForm, CartAddForm, OrderFromCartForm, PreferencesForm, QuantityForm
 from orders.models import Order
@@ -36,15 +38,17 @@ ORDER_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 def cart(request: HttpRequest) -> HttpResponse:
     """Reads stored prices only: loading the page never asks an LLM."""
     household = request.household  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    cart = selectors.cart_get(household=household, today=today, suggestion_limit=SUGGESTIONS_SHOWN)
     context = {
-        "cart": selectors.cart_get(household=household, today=timezone.localdate()),
-        "add_form": CartAddForm(household=household),
-        "order_form": OrderFromCartForm(),
+        "cart": cart,
+        "lines": cart_line_rows(cart.rows),
+        "suggestions": suggestion_rows(cart.suggestions, today=today),
+        "orders_nav": orders_nav("cart"),
         "can_estimate": estimates.estimates_available(household=household),
         "vendors": configured_vendors(),
-        "max_rows": selectors.CART_MAX_ROWS,
     }
-    return render(request, "orders/cart.html", context)
+    return render_page(request, "orders/cart.html", context, title="Cart", styles=("css/orders.css",))
 
 
 @require_POST
@@ -52,7 +56,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     household = request.household  # type: ignore[attr-defined]
     form = CartAddForm(request.POST, household=household)
     if not form.is_valid():
-        messages.error(request, "Choose one of your items and a quantity above zero.")
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
         return redirect("orders:cart")
     item = form.cleaned_data["item"]
     try:

@@ -17,22 +17,36 @@ def make(user, household, quantity="30"):
     return item_create(actor=user, household=household, name="Rice", unit="kg", quantity=Decimal(quantity))
 
 
-def test_item_page_counts_the_journal_and_settled_predictions_in_one_query(
+def test_item_page_reads_the_item_with_its_journal_length_in_one_query(
     user, household, django_assert_num_queries
 ):
     rice = make(user, household)
     stock_consume(actor=user, item=rice, amount=Decimal(1))
-    rice.forecasts.all().delete()
-    ForecastRecord.objects.create(
-        item=rice, predicted_runout=timezone.localdate(), method="consumption", error_days=-3
-    )
-    ForecastRecord.objects.create(
-        item=rice, predicted_runout=timezone.localdate(), method="consumption", error_days=2
-    )
     with django_assert_num_queries(1):
         page = selectors.item_page_get(household=household, item_id=rice.pk)
     assert page.journal_length == 2
-    assert (page.accuracy.resolved, page.accuracy.mean_abs_error_days) == (2, Decimal("2.5"))
+    assert page.undo_target_id == rice.events.latest("id").pk
+
+
+def test_settled_predictions_are_counted_on_the_item_and_averaged_for_the_pages(user, household):
+    rice = make(user, household, quantity="4")
+    for _ in range(2):
+        stock_consume(actor=user, item=rice, amount=Decimal(1))
+    open_predictions = list(rice.forecasts.filter(actual_runout__isnull=True))
+    assert open_predictions
+    stock_consume(actor=user, item=rice, amount=Decimal(2))  # runs out: settles them
+
+    rice.refresh_from_db()
+    errors = [
+        abs(record.error_days)
+        for record in ForecastRecord.objects.filter(pk__in=[r.pk for r in open_predictions])
+    ]
+    assert (rice.settled_forecasts, rice.settled_error_days) == (len(errors), sum(errors))
+    page = selectors.item_page_get(household=household, item_id=rice.pk)
+    assert page.accuracy == selectors.Accuracy.of(len(errors), sum(errors))
+    assert selectors.forecast_errors(item_ids=[rice.pk])[rice.pk] == page.accuracy
+    dashboard = selectors.dashboard_page(household=household, today=timezone.localdate())
+    assert dashboard.accuracy.resolved == len(errors)
 
 
 def test_the_chart_starts_at_the_level_the_window_begins_with(user, household):

@@ -1,23 +1,16 @@
-"""Display helpers for the orders pages."""
+"""The orders pages' own tag: `{% load orders_extras %}` then `{% orders_nav "cart" %}`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
+from django.utils.safestring import SafeString
 
-from inventory.units import format_amount
+from orders import display
 
 register = template.Library()
 
 
-@register.filter
-def amount(value: Decimal | None) -> str:
-    """A stored quantity without trailing zeros or exponents (2.500 -> 2.5)."""
-    return "" if value is None else format_amount(value)
-
-
-@register.filter
-def percent_up(ratio: Decimal | None) -> str:
-    """A price ratio as a rise: 1.2 -> "+20%"; empty when there is no rise."""
-    return "" if ratio is None else f"+{round((ratio - 1) * 100)}%"
+@register.simple_tag
+def orders_nav(current: str) -> SafeString:
+    """Cart, Orders, Shopping preferences, the current one marked (the same links the cart page shows)."""
+    return display.orders_nav(current)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from audit.models import AuditEvent
 from grapefruit.tests.factories import MembershipFactory
-from inventory.models import ForecastRecord
+from inventory.models import Item
 from orders import services, tasks
 from orders.models import BrandRule, Order, OrderLine, Preferences
 from orders.tests.helpers import low_item, paid
@@ -87,10 +87,8 @@ def test_an_uncertain_forecast_is_reordered_earlier_than_a_proven_one(household)
     proven = low_item(household=household, name="Proven", days_left=9)
     for item in (untested, proven):
         paid(item=item, total="1.00")
-    for _ in range(3):  # three checked predictions, each off by one day
-        ForecastRecord.objects.create(
-            item=proven, predicted_runout=proven.predicted_runout, method="consumption", error_days=1
-        )
+    # Three checked predictions, each off by one day (the counters the forecast ledger keeps on the item).
+    Item.objects.filter(pk=proven.pk).update(settled_forecasts=3, settled_error_days=3)
 
     services.reorders_run()
 

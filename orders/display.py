@@ -1,0 +1,152 @@
+"""What the cart page shows, as plain strings: quantities and dates in the site's style, prices with their labels,
+URLs built once per page. The template only places them (docs/BENCHMARKS.md says why)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from grapefruit.urlbuilders import id_url
+from inventory.display import runout_phrase
+from inventory.units import format_amount, format_quantity
+from orders.brands import BrandChoice
+from orders.pricing import PriceSource
+from orders.selectors import CartRow, ItemPricing
+
+CENT = Decimal("0.01")
+# The cart page lists this many running-low items; "Add everything running low" adds them all.
+SUGGESTIONS_SHOWN = 50
+# The sections of Cart & Orders: every orders page shows them as its own navigation.
+SECTIONS = (
+    ("cart", "orders:cart", "Cart"),
+    ("orders", "orders:order_list", "Orders"),
+    ("preferences", "orders:preferences", "Shopping preferences"),
+)
+
+
+def orders_nav(current: str) -> SafeString:
+    """The links to the sections, the current one marked (for Django templates and Jinja2 alike)."""
+    links = format_html_join(
+        "\n",
+        '<a href="{}"{}>{}</a>',
+        (
+            (reverse(view), SafeString(' aria-current="page"') if key == current else "", label)
+            for key, view, label in SECTIONS
+        ),
+    )
+    return format_html('<nav class="orders-nav no-print" aria-label="Cart and orders">{}</nav>', links)
+
+
+def money(amount: Decimal) -> str:
+    """A unit price: two decimals, none when they are zero (3.48, 12)."""
+    rounded = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"{rounded:.0f}" if rounded == rounded.to_integral_value() else f"{rounded:f}"
+
+
+@dataclass(frozen=True)
+class PriceText:
+    amount: str  # "3.48 USD/pcs", "" when no price is known
+    estimate: bool
+    catalogue: bool
+    store: str
+    rise: str  # "+20%", or ""
+
+
+def percent_up(ratio: Decimal | None) -> str:
+    """A price ratio as a rise: 1.2 is "+20%"; empty when there is no rise."""
+    return "" if ratio is None else f"+{round((ratio - 1) * 100)}%"
+
+
+def price_text(pricing: ItemPricing, unit: str) -> PriceText:
+    quote = pricing.quote
+    return PriceText(
+        amount="" if quote.unit_price is None else f"{money(quote.unit_price)} {quote.currency}/{unit}",
+        estimate=quote.is_estimate,
+        catalogue=quote.source == PriceSource.CATALOG,
+        store=quote.store,
+        rise=percent_up(pricing.rise),
+    )
+
+
+def brand_text(brand: BrandChoice) -> str:
+    parts = [f"brand {brand.brand}"] if brand.brand else []
+    if brand.avoid:
+        parts.append(f"not {', '.join(brand.avoid)}")
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line_id: int
+    ticked: bool
+    item_url: str
+    name: str
+    price: PriceText
+    brand: str
+    quantity: str  # exact, for the quantity input
+    unit: str
+    total: str  # "6.96 USD", or ""
+    tick_url: str
+    update_url: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    item_url: str
+    name: str
+    on_order: bool
+    stock: str
+    runout: str
+    suggested: str
+    price: PriceText
+
+
+def cart_line_rows(rows: Iterable[CartRow]) -> list[LineRow]:
+    item_url = id_url("inventory:item_detail", "item_id")
+    tick_url = id_url("orders:cart_line_tick", "line_id")
+    update_url = id_url("orders:cart_line_update", "line_id")
+    remove_url = id_url("orders:cart_line_remove", "line_id")
+    result = []
+    for row in rows:
+        assert row.line is not None
+        total = row.total
+        result.append(
+            LineRow(
+                line_id=row.line.pk,
+                ticked=row.line.ticked_at is not None,
+                item_url=item_url(row.item.pk),
+                name=row.item.name,
+                price=price_text(row.pricing, row.item.unit),
+                brand=brand_text(row.brand),
+                quantity=format_amount(row.quantity),
+                unit=row.item.unit,
+                total="" if total is None else f"{total} {row.pricing.quote.currency}",
+                tick_url=tick_url(row.line.pk),
+                update_url=update_url(row.line.pk),
+                remove_url=remove_url(row.line.pk),
+            )
+        )
+    return result
+
+
+def suggestion_rows(rows: Iterable[CartRow], *, today: date) -> list[SuggestionRow]:
+    item_url = id_url("inventory:item_detail", "item_id")
+    return [
+        SuggestionRow(
+            item_url=item_url(row.item.pk),
+            name=row.item.name,
+            on_order=row.on_order,
+            stock=format_quantity(row.item.quantity, row.item.unit),
+            runout=runout_phrase(quantity=row.item.quantity, runout=row.item.predicted_runout, today=today),
+            suggested=format_quantity(row.quantity, row.item.unit),
+            price=price_text(row.pricing, row.item.unit),
+        )
+        for row in rows
+    ]
