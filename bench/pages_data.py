@@ -120,7 +120,10 @@ def _year_of_journal(item: Item, user: User, rng: random.Random) -> Item:
     StockEvent.objects.bulk_create(events, batch_size=1000)
     ForecastRecord.objects.bulk_create(forecasts, batch_size=1000)
     item.quantity = level
-    item.save(update_fields=["quantity"])
+    # The counters the service keeps as predictions settle (bulk_create bypasses it).
+    item.settled_forecasts = len(forecasts)
+    item.settled_error_days = sum(abs(record.error_days) for record in forecasts)
+    item.save(update_fields=["quantity", "settled_forecasts", "settled_error_days"])
     return item
 
 
