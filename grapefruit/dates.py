@@ -30,6 +30,17 @@ def short_day(value: date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]}"
 
 
+def months_before(value: date, months: int) -> date:
+    """The first day of the month `months` before `value`'s: months_before(29 Nov 2026, 11) is 1 Dec 2025."""
+    index = value.year * 12 + value.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(value: date) -> str:
+    """A calendar month: "Nov 2026"."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
 def day_label(value: date, *, today: date) -> str:
     """A day as a person says it: relative within a week, the calendar date beyond."""
     offset = (value - today).days

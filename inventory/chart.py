@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from grapefruit.charts import nice_ceiling
 from grapefruit.dates import calendar_day, short_day
 from inventory.units import format_quantity
 
@@ -91,7 +92,7 @@ def stock_chart(
     runout_at = _runout_moment(runout)
     end = min(max(runout_at, now), now + MAX_AHEAD) if runout_at else now
     peak = max(level for _, level in levels)
-    scale = _Scale(start=start, end=end, top_value=_nice_ceiling(peak))
+    scale = _Scale(start=start, end=end, top_value=nice_ceiling(peak))
     today = timezone.localtime(now).date()
     forecast = _forecast(scale, now, levels[-1][1], runout, runout_at, today, unit)
     return Chart(
@@ -108,17 +109,6 @@ def _runout_moment(runout: date | None) -> datetime | None:
     if runout is None:
         return None
     return timezone.make_aware(datetime.combine(runout, time(12)), timezone.get_current_timezone())
-
-
-def _nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value` (0 draws as 1)."""
-    if value <= 0:
-        return Decimal(1)
-    power = Decimal(10) ** (value.adjusted())
-    for step in (1, 2, Decimal("2.5"), 5, 10):
-        if power * step >= value:
-            return power * step
-    return power * 10
 
 
 def _y_values(top: Decimal) -> list[Decimal]:

@@ -16,13 +16,15 @@ from typing import Any
 from django.core.paginator import Page
 from django.utils import timezone
 
-from grapefruit.dates import calendar_day, day_label, moment_label
+from grapefruit.charts import BarChart, bar_chart
+from grapefruit.dates import calendar_day, day_label, moment_label, month_label
+from grapefruit.money import format_money
 from grapefruit.urlbuilders import id_url
 from inventory.categories import Category
 from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
 from inventory.models import Item, StockEvent
-from inventory.selectors import ItemPage
+from inventory.selectors import ItemPage, Spending
 from inventory.units import format_amount, format_quantity
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -187,3 +189,40 @@ def item_page_display(
             runout=item.predicted_runout if item.quantity > 0 else None,
         ),
     }
+
+
+# The spending chart names this many stores; the others are added up as one bar.
+STORES_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class SpendingDisplay:
+    total: str
+    by_month: BarChart
+    by_store: BarChart
+    other_currencies: list[str]
+
+
+def spending_display(spending: Spending) -> SpendingDisplay:
+    """The household's spending as two bar charts: every month of the period, and the stores it paid most at."""
+    currency = spending.currency
+    stores = spending.by_store[:STORES_SHOWN]
+    rest = sum((total for _, total in spending.by_store[STORES_SHOWN:]), Decimal(0))
+    store_rows = [(store or "Store not known", total) for store, total in stores]
+    if rest:
+        store_rows.append(("Other stores", rest))
+    # The chart starts at the first month anything was paid: a new household's empty months say nothing.
+    first = next((index for index, (_, total) in enumerate(spending.by_month) if total), 0)
+    month_rows = [(month_label(month), total) for month, total in spending.by_month[first:]]
+    return SpendingDisplay(
+        total=format_money(sum((total for _, total in spending.by_month), Decimal(0)), currency),
+        by_month=_bars(month_rows, currency, title="Spending by month"),
+        by_store=_bars(store_rows, currency, title="Spending by store"),
+        other_currencies=spending.other_currencies,
+    )
+
+
+def _bars(rows: Sequence[tuple[str, Decimal]], currency: str, *, title: str) -> BarChart:
+    chart = bar_chart([(label, total, format_money(total, currency)) for label, total in rows], title=title)
+    assert chart is not None  # a period with spending has at least one month
+    return chart

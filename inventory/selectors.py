@@ -10,9 +10,10 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, TextField
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
+from grapefruit.dates import months_before
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
 from grapefruit.pagination import CountedPaginator
@@ -321,3 +322,52 @@ def shopping_days(*, household_ids: Collection[int] | QuerySet, since: date) -> 
         .annotate(days=Count("paid_on", distinct=True), first=Min("paid_on"), last=Max("paid_on"))
     )
     return {row["household_id"]: ShoppingDays(row["days"], row["first"], row["last"]) for row in rows}
+
+
+# --- spending ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spending:
+    """What a household paid since a date, in the currency it pays most often (prices in others are counted
+    apart: adding them up would mean nothing)."""
+
+    currency: str
+    by_month: list[tuple[date, Decimal]]  # the first day of every month from `since`, oldest first
+    by_store: list[tuple[str, Decimal]]  # largest first; "" is a store nobody knows
+    other_currencies: list[str]
+
+
+def household_spending(*, household: Household, since: date, today: date) -> Spending | None:
+    """Totals per month and per store of the prices paid since `since` (two queries); None when none were."""
+    paid = PricePaid.objects.filter(household=household, paid_on__gte=since, paid_on__lte=today)
+    months = list(
+        paid.annotate(month=TruncMonth("paid_on"))
+        .values("month", "currency")
+        .annotate(total=Sum("total_price"), lines=Count("id"))
+    )
+    if not months:
+        return None
+    lines: dict[str, int] = {}
+    for row in months:
+        lines[row["currency"]] = lines.get(row["currency"], 0) + row["lines"]
+    currency = max(lines, key=lambda code: (lines[code], code))
+    totals = {row["month"]: row["total"] for row in months if row["currency"] == currency}
+    # One store name per store: the name is encrypted, so the database picks any row's and it is decrypted here.
+    stores = (
+        paid.filter(currency=currency)
+        .values("store_index")
+        .annotate(total=Sum("total_price"), store=Min("store"))
+    )
+    return Spending(
+        currency=currency,
+        by_month=[(month, totals.get(month, Decimal(0))) for month in _months(since, today)],
+        by_store=sorted(((row["store"], row["total"]) for row in stores), key=lambda pair: -pair[1]),
+        other_currencies=sorted(set(lines) - {currency}),
+    )
+
+
+def _months(since: date, today: date) -> list[date]:
+    """The first day of every month from `since`'s to `today`'s."""
+    count = (today.year - since.year) * 12 + today.month - since.month
+    return [months_before(today, back) for back in range(count, -1, -1)]

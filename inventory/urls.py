@@ -6,6 +6,7 @@ app_name = "inventory"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("spending/", views.spending, name="spending"),
     path("items/new/", views.item_create, name="item_create"),
     path("items/names/", views.item_names, name="item_names"),
     path("items/bulk/", views.item_bulk_create, name="item_bulk_create"),

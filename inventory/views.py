@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from grapefruit.dates import months_before
 from grapefruit.pages import render_page
 from inventory import selectors, services
 from inventory.categories import Category
 from inventory.categorising import suggest_category
-from inventory.display import event_sentence, item_page_display, item_rows
+from inventory.display import event_sentence, item_page_display, item_rows, spending_display
 from inventory.forms import (
     BulkAddForm,
     ConsumeForm,
@@ -35,6 +36,7 @@ from inventory.models import Item
 from inventory.units import format_amount, format_quantity
 
 PAGE_SIZE = 50
+SPENDING_MONTHS = 12
 CHART_DAYS = 60
 
 
@@ -71,6 +73,15 @@ def _without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def spending(request: HttpRequest) -> HttpResponse:
+    """What the household paid, by month and by store, over the last twelve months (this one included)."""
+    today = timezone.localdate()
+    since = months_before(today, SPENDING_MONTHS - 1)
+    result = selectors.household_spending(household=request.household, since=since, today=today)  # type: ignore[attr-defined]
+    context = {"spending": spending_display(result) if result else None}
+    return render_page(request, "inventory/spending.html", context, title="Spending")
 
 
 def item_names(request: HttpRequest) -> HttpResponse:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from grapefruit.money import format_money
 from grapefruit.urlbuilders import id_url
 from inventory.display import runout_phrase
 from inventory.units import format_amount, format_quantity
@@ -19,7 +20,6 @@ from orders.brands import BrandChoice
 from orders.pricing import PriceSource
 from orders.selectors import CartRow, ItemPricing
 
-CENT = Decimal("0.01")
 # The cart page lists this many running-low items; "Add everything running low" adds them all.
 SUGGESTIONS_SHOWN = 50
 # The sections of Cart & Orders: every orders page shows them as its own navigation.
@@ -43,12 +43,6 @@ def orders_nav(current: str) -> SafeString:
     return format_html('<nav class="orders-nav no-print" aria-label="Cart and orders">{}</nav>', links)
 
 
-def money(amount: Decimal) -> str:
-    """A unit price: two decimals, none when they are zero (3.48, 12)."""
-    rounded = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    return f"{rounded:.0f}" if rounded == rounded.to_integral_value() else f"{rounded:f}"
-
-
 @dataclass(frozen=True)
 class PriceText:
     amount: str  # "3.48 USD/pcs", "" when no price is known
@@ -66,7 +60,7 @@ def percent_up(ratio: Decimal | None) -> str:
 def price_text(pricing: ItemPricing, unit: str) -> PriceText:
     quote = pricing.quote
     return PriceText(
-        amount="" if quote.unit_price is None else f"{money(quote.unit_price)} {quote.currency}/{unit}",
+        amount="" if quote.unit_price is None else f"{format_money(quote.unit_price, quote.currency)}/{unit}",
         estimate=quote.is_estimate,
         catalogue=quote.source == PriceSource.CATALOG,
         store=quote.store,
@@ -127,7 +121,7 @@ def cart_line_rows(rows: Iterable[CartRow]) -> list[LineRow]:
                 brand=brand_text(row.brand),
                 quantity=format_amount(row.quantity),
                 unit=row.item.unit,
-                total="" if total is None else f"{total} {row.pricing.quote.currency}",
+                total="" if total is None else format_money(total, row.pricing.quote.currency),
                 tick_url=tick_url(row.line.pk),
                 update_url=update_url(row.line.pk),
                 remove_url=remove_url(row.line.pk),
