@@ -8,7 +8,6 @@ exactly once.
 
 from __future__ import annotations
 
-import re
 import signal
 import socket
 import time
@@ -83,8 +82,11 @@ def _apply_a_receipt(stack: ProductionStack, client: StackClient) -> None:
 def _order_to_delivered(stack: ProductionStack, client: StackClient) -> None:
     cart = client.get("/orders/").text
     add_by_hand = HtmlForms.parse(cart).first(action="/orders/cart/add/")
-    item_id = re.search(r'<option value="(\d+)"', cart)[1]  # the first item of the household
-    added = client.post("/orders/cart/add/", {**add_by_hand, "item": item_id, "quantity": "2"}, follow=False)
+    # The item is typed by name; the demo household's names load into the form's suggestions from this URL.
+    assert "Whole milk" in client.get("/items/names/").text
+    added = client.post(
+        "/orders/cart/add/", {**add_by_hand, "item_name": "Whole milk", "quantity": "2"}, follow=False
+    )
     assert added.status == 302
     assert 'value="demo"' in client.get("/orders/").text
     response = client.post("/orders/cart/order/", {"vendor": "demo"}, follow=False)
