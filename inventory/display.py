@@ -24,7 +24,7 @@ from inventory.categories import Category
 from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
 from inventory.models import Item, StockEvent
-from inventory.selectors import ItemPage, Spending
+from inventory.selectors import DashboardItem, ItemPage, Spending
 from inventory.units import format_amount, format_quantity
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -92,7 +92,7 @@ class ItemRow:
     restore_url: str
 
 
-def item_rows(items: Iterable[Item], *, today: date, low_stock_days: int) -> list[ItemRow]:
+def item_rows(items: Iterable[DashboardItem], *, today: date, low_stock_days: int) -> list[ItemRow]:
     detail_url = id_url("inventory:item_detail", "item_id")
     consume_url = id_url("inventory:item_consume", "item_id")
     restore_url = id_url("inventory:item_restore", "item_id")
@@ -121,7 +121,7 @@ def item_rows(items: Iterable[Item], *, today: date, low_stock_days: int) -> lis
     ]
 
 
-def _runout_title(item: Item, today: date) -> str:
+def _runout_title(item: DashboardItem, today: date) -> str:
     if item.predicted_runout is None or item.quantity <= 0:
         return ""
     return f"{calendar_day(item.predicted_runout, today=today)}: {item.forecast_reason}"

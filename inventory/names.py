@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from grapefruit.models import Household
@@ -36,10 +37,16 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def household_item_names(*, household: Household) -> tuple[ItemName, ...]:
-    """All the household's item names (archived ones too), sorted by name."""
-    items = Item.objects.filter(household=household)
-    current = dict(items.values_list("pk", "name_index"))
+def household_item_names(
+    *, household: Household, current: Mapping[int, str] | None = None
+) -> tuple[ItemName, ...]:
+    """All the household's item names (archived ones too), sorted by name.
+
+    `current` is every item's id and blind index, when the caller has just read them (the dashboard reads them
+    with its filters in one query); otherwise they are read here."""
+    items = Item.objects.filter(household=household).order_by()  # the model's ordering would sort in vain
+    if current is None:
+        current = dict(items.values_list("pk", "name_index"))
     with _lock:
         cached = _cache.get(household.pk, ())
     known = {entry.pk: entry for entry in cached if current.get(entry.pk) == entry.index}

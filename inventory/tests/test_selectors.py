@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from inventory import selectors
-from inventory.models import ForecastRecord
+from inventory.models import ForecastRecord, Item
 from inventory.services import item_create, stock_add, stock_consume, stock_undo_last
+from inventory.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,59 @@ def test_the_undo_target_is_the_change_recorded_last_even_when_backdated(user, h
     journal = selectors.item_journal(item_page=page, page_number=1)
     assert journal.object_list[0] != old_purchase  # the journal is in time order
     assert selectors.item_last_undoable(item_page=page, journal=journal) == old_purchase
+
+
+@pytest.mark.parametrize(
+    ("archived", "category", "low_only"),
+    [
+        (False, "", False),
+        (True, "", False),
+        (False, "dairy", False),
+        (False, "", True),
+        (False, "dairy", True),
+    ],
+)
+def test_dashboard_counts_agree_with_the_low_stock_rule_and_the_filters(
+    household, archived, category, low_only
+):
+    """The dashboard counts in SQL of its own (for speed); they must count what low_stock_q and the filters do."""
+    today = timezone.localdate()
+    other = ItemFactory(quantity=Decimal(0))  # another household's empty item: never counted here
+    cases = [
+        # (quantity, minimum, runout in days, archived, category)
+        (Decimal(0), None, None, False, "dairy"),  # empty
+        (Decimal(1), Decimal(2), None, False, "dairy"),  # below its minimum
+        (Decimal(2), Decimal(2), None, False, "dairy"),  # at its minimum: not low
+        (Decimal(5), None, household.low_stock_days, False, "dairy"),  # runs out on the last warned day
+        (Decimal(5), None, household.low_stock_days + 1, False, "pantry"),  # a day later: not low
+        (Decimal(5), None, -3, False, "dairy"),  # predicted in the past
+        (Decimal(5), None, None, False, "pantry"),  # no prediction
+        (Decimal(0), None, 1, True, "dairy"),  # archived: never low
+        (Decimal(4), Decimal(1), None, True, "pantry"),
+    ]
+    for quantity, minimum, runout_days, is_archived, item_category in cases:
+        ItemFactory(
+            household=household,
+            quantity=quantity,
+            minimum=minimum,
+            predicted_runout=None if runout_days is None else today + timedelta(days=runout_days),
+            archived_at=timezone.now() if is_archived else None,
+            category=item_category,
+            settled_forecasts=2,
+            settled_error_days=3,
+        )
+
+    page = selectors.dashboard_page(
+        household=household, today=today, archived=archived, category=category, low_only=low_only
+    )
+
+    items = Item.objects.filter(household=household)
+    low = selectors.low_stock_q(household=household, today=today)
+    shown = items.filter(archived_at__isnull=not archived)
+    shown = shown.filter(category=category) if category else shown
+    shown = shown.filter(low) if low_only else shown
+    assert page.low_count == items.filter(low).count() == 4
+    assert page.archived_count == 2
+    assert page.page.paginator.count == shown.count() == len(page.items)
+    assert page.accuracy == selectors.Accuracy.of(2 * len(cases), 3 * len(cases))
+    assert other.pk not in {row.pk for row in page.items}
