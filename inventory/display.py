@@ -24,7 +24,7 @@ from inventory.categories import Category
 from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
 from inventory.models import Item, StockEvent
-from inventory.selectors import DashboardItem, ItemPage, Spending
+from inventory.selectors import DashboardItem, ItemPage, JournalEntry, Spending
 from inventory.units import format_amount, format_quantity
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -59,7 +59,7 @@ def _day_with_date(value: date, today: date) -> str:
     return calendar if relative == calendar else f"{relative} ({calendar})"
 
 
-def event_sentence(event: StockEvent, unit: str) -> str:
+def event_sentence(event: StockEvent | JournalEntry, unit: str) -> str:
     """One journal entry in words; the undo button ("Undo “Used 0.5 l”") and its message quote it unchanged."""
     amount = format_quantity(abs(event.delta), unit)
     match event.kind:
@@ -137,14 +137,14 @@ class JournalRow:
     undone: bool
 
 
-def journal_rows(events: Iterable[StockEvent], *, unit: str, now: datetime) -> list[JournalRow]:
+def journal_rows(events: Iterable[JournalEntry], *, unit: str, now: datetime) -> list[JournalRow]:
     return [
         JournalRow(
             when=moment_label(event.at, now=now),
             iso=event.at.isoformat(),
             what=event_sentence(event, unit),
             after=format_quantity(event.quantity_after, unit),
-            who=event.actor.username if event.actor else "",
+            who=event.actor_name or "",
             undone=event.undone_at is not None,
         )
         for event in events
@@ -155,7 +155,7 @@ def item_page_display(
     item_page: ItemPage,
     *,
     journal: Page,
-    undoable: StockEvent | None,
+    undoable: JournalEntry | None,
     levels: Sequence[tuple[datetime, Decimal]],
     now: datetime,
 ) -> dict[str, Any]:

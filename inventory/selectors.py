@@ -80,13 +80,14 @@ def item_page_get(*, household: Household, item_id: int) -> ItemPage:
     events = StockEvent.objects.filter(item=OuterRef("pk"))
     live = events.filter(undone_at__isnull=True).order_by("-id").values("pk")[:1]
     item = get_object_or_404(
-        Item.objects.select_related("household").annotate(
+        Item.objects.annotate(
             journal_length=Coalesce(Subquery(events.values("item").annotate(n=Count("id")).values("n")), 0),
             undo_target_id=Subquery(live),
         ),
         pk=item_id,
         household=household,
     )
+    item.household = household  # the one the request already holds: no join to read it again
     return ItemPage(
         item=item,
         journal_length=item.journal_length,  # type: ignore[attr-defined]
@@ -290,20 +291,46 @@ def _page_by_name(
     return page, [by_pk[pk] for pk in page.object_list if pk in by_pk]
 
 
+class JournalEntry(NamedTuple):
+    """One journal line as the item page shows it (read as a tuple: 20 model instances and their actors cost more
+    than the rest of the line)."""
+
+    pk: int
+    at: datetime
+    kind: str
+    delta: Decimal
+    quantity_after: Decimal
+    undone_at: datetime | None
+    actor_name: str | None
+
+
+_JOURNAL_FIELDS = ("pk", "at", "kind", "delta", "quantity_after", "undone_at", "actor__username")
+
+
+def _journal_entries(events: QuerySet[StockEvent]) -> list[JournalEntry]:
+    return [JournalEntry(*row) for row in events.values_list(*_JOURNAL_FIELDS)]
+
+
 def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_size: int = 20) -> Page:
-    """One page of the item's journal, newest first (one query: the length is known)."""
-    events = item_page.item.events.select_related("actor").order_by("-at", "-id")
-    return CountedPaginator(events, page_size, count=item_page.journal_length).get_page(page_number)
+    """One page of the item's journal, newest first, as JournalEntry rows (one query: the length is known)."""
+    events = (
+        StockEvent.objects.filter(item_id=item_page.item.pk)
+        .order_by("-at", "-id")
+        .values_list(*_JOURNAL_FIELDS)
+    )
+    page = CountedPaginator(events, page_size, count=item_page.journal_length).get_page(page_number)
+    page.object_list = [JournalEntry(*row) for row in page.object_list]
+    return page
 
 
-def item_last_undoable(*, item_page: ItemPage, journal: Page) -> StockEvent | None:
+def item_last_undoable(*, item_page: ItemPage, journal: Page) -> JournalEntry | None:
     """The change an undo takes back: the one recorded last that is not undone (an old receipt applied today is
     undone before yesterday's use). Its id comes with the item; the journal's page shown usually holds it."""
     target = item_page.undo_target_id
     if target is None:
         return None
     shown = next((event for event in journal.object_list if event.pk == target), None)
-    return shown or StockEvent.objects.get(pk=target)
+    return shown or _journal_entries(StockEvent.objects.filter(pk=target))[0]
 
 
 def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:
