@@ -44,3 +44,9 @@ def test_preferences_suggest_every_time_zone(member_client):
     page = member_client.get(reverse("household_settings")).content.decode()
     assert '<option value="Europe/Paris">' in page
     assert 'list="time-zones"' in page
+
+
+def test_preferences_lead_to_the_shopping_preferences(member_client):
+    """Auto-reorder, budget and brands live on the orders app's page; the household's Preferences point there."""
+    page = member_client.get(reverse("household_settings")).content.decode()
+    assert f'href="{reverse("orders:preferences")}"' in page
