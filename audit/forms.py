@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from audit.selectors import AuditFilters
-from audit.wording import member_name
+from audit.wording import person_name
 
 
 class AuditFilterForm(forms.Form):
@@ -14,13 +14,17 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data: Any, *, areas: list[str], actors: Any) -> None:
+    def __init__(self, data: Any, *, areas: list[str], actors: list[tuple[int, Any, Any, Any]]) -> None:
+        """`actors`: (id, first name, last name, username) of each person the member may filter by."""
         super().__init__(data)
         self.fields["action"].choices = [
             ("", "Everything"),
             *((area, area.replace("_", " ")) for area in areas),
         ]
-        self.fields["member"].choices = [("", "Everyone"), *((user.pk, member_name(user)) for user in actors)]
+        self.fields["member"].choices = [
+            ("", "Everyone"),
+            *((pk, person_name(*names)) for pk, *names in actors),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

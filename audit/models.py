@@ -33,7 +33,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["household", "-created_at"])]
+        indexes = [
+            models.Index(fields=["household", "-created_at"]),
+            # The audit page's filter lists walk these one distinct value at a time (audit.selectors).
+            models.Index(fields=["household", "action"], name="audit_household_action_idx"),
+            models.Index(fields=["household", "actor"], name="audit_household_actor_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id} ({self.outcome})"

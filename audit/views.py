@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from audit import selectors
 from audit.forms import AuditFilterForm
-from audit.wording import sentences
+from audit.selectors import LogEntry
+from audit.wording import Row, sentences
+from grapefruit.pages import render_page
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
@@ -30,19 +31,45 @@ def _filter_form(request: HttpRequest) -> AuditFilterForm:
     )
 
 
+class PageRow(NamedTuple):
+    """A row of the log page, every cell already text."""
+
+    event: LogEntry
+    member: str
+    sentence: str
+    when: str  # in the active time zone, as "2026-11-28 08:05"
+    when_iso: str
+
+
 def audit_log(request: HttpRequest) -> HttpResponse:
     household = request.household  # type: ignore[attr-defined]
     form = _filter_form(request)
-    events = selectors.audit_events_for_household(household=household, filters=form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": sentences(page.object_list, household=household)}
-    return render(request, "audit/log.html", context)
+    entries = selectors.audit_entries_for_household(household=household, filters=form.filters())
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = sentences(selectors.log_entries(page.object_list), household=household)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "household": household,
+        "form": form,
+        "page": page,
+        "rows": [_page_row(row) for row in rows],
+        "filtered": bool(request.GET),
+        "query": query.urlencode(),
+        "export_query": request.GET.urlencode(),
+    }
+    return render_page(request, "audit/log.html", context, title="Audit log")
+
+
+def _page_row(row: Row) -> PageRow:
+    local = timezone.localtime(row.event.created_at)
+    return PageRow(row.event, row.member, row.sentence, f"{local:%Y-%m-%d %H:%M}", local.isoformat())
 
 
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every event the filters select, oldest last, as CSV; streamed, so a long log never sits in memory."""
     household = request.household  # type: ignore[attr-defined]
-    events = selectors.audit_events_for_household(
+    events = selectors.audit_entries_for_household(
         household=household, filters=_filter_form(request).filters()
     )
     writer = csv.writer(_Echo())
@@ -57,7 +84,8 @@ def _csv_rows(events: Any, household: Any) -> Iterator[list[str]]:
     yield ["time", "member", "what happened", "action", "outcome"]
     paginator = Paginator(events, CSV_CHUNK)
     for number in paginator.page_range:
-        for row in sentences(paginator.page(number).object_list, household=household):
+        entries = selectors.log_entries(paginator.page(number).object_list)
+        for row in sentences(entries, household=household):
             when = timezone.localtime(row.event.created_at).isoformat(timespec="seconds")
             cells = [when, row.member, row.sentence, row.event.action, row.event.outcome]
             yield [_safe_cell(cell) for cell in cells]

@@ -15,9 +15,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model
+from django.db.models import Value
 
 from audit.models import AuditEvent
+from audit.selectors import LogEntry
 
 # action code: (what was done, what was tried). {actor} is the member (or "Grapefruit" for the system); the other
 # fields come from the event's target and details (see Context).
@@ -108,14 +109,25 @@ FORMER_MEMBER = "a former member"
 def member_name(user: Any) -> str:
     if user is None:
         return SYSTEM
-    return user.get_full_name() or user.username
+    return person_name(user.first_name, user.last_name, user.username)
 
 
-@dataclass(frozen=True)
+def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """What `User.get_full_name() or username` gives, from the name fields alone (no model needed)."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
+def actor_name(entry: LogEntry) -> str:
+    if entry.actor_id is None:
+        return SYSTEM
+    return person_name(entry.actor_first_name, entry.actor_last_name, entry.actor_username)
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """An event as the page and the CSV show it."""
 
-    event: AuditEvent
+    event: LogEntry
     member: str
     sentence: str
 
@@ -125,15 +137,19 @@ class _Blank(dict[str, str]):
         return ""
 
 
-def sentences(events: Sequence[AuditEvent], *, household: Any) -> list[Row]:
+def sentences(events: Sequence[LogEntry], *, household: Any) -> list[Row]:
     """The events in words; the rows they name are read in one query per kind, within `household` only."""
     names = _TargetNames.load(events, household=household)
-    return [Row(event, member_name(event.actor), _sentence(event, names)) for event in events]
+    rows = []
+    for event in events:
+        member = actor_name(event)
+        rows.append(Row(event, member, _sentence(event, member, names)))
+    return rows
 
 
-def _sentence(event: AuditEvent, names: _TargetNames) -> str:
+def _sentence(event: LogEntry, member: str, names: _TargetNames) -> str:
     done, tried = SENTENCES.get(event.action, ("{actor}: " + event.action, event.action))
-    fields = _Blank(_fields(event, names))
+    fields = _Blank(_fields(event, member, names))
     if event.outcome == AuditEvent.Outcome.OK:
         # A sentence that starts with the member's name keeps it as they wrote it.
         return (
@@ -146,16 +162,17 @@ def _sentence(event: AuditEvent, names: _TargetNames) -> str:
     return f"{fields['actor']} tried to {tried.format_map(fields)}{refusal}"
 
 
-def _fields(event: AuditEvent, names: _TargetNames) -> dict[str, str]:
+def _fields(event: LogEntry, member: str, names: _TargetNames) -> dict[str, str]:
     details: Mapping[str, Any] = event.details or {}
     item = names.item(details.get("item"))
     target = names.target(event) or item or "something"
+    unit = names.unit(event)
     fields = {
-        "actor": member_name(event.actor),
+        "actor": member,
         "target": target,
         "item": item or "an item",
-        "amount": _amount(details.get("delta"), names.unit(event)) + ("of " if details.get("delta") else ""),
-        "quantity": _amount(details.get("quantity"), names.unit(event)).strip(),
+        "amount": _amount(details.get("delta"), unit) + ("of " if details.get("delta") else ""),
+        "quantity": _amount(details.get("quantity"), unit).strip(),
         "fields": " and ".join(str(name) for name in details.get("fields", [])) or "entry",
         "count": str(len(details.get("items", [])) or details.get("count", "")),
     }
@@ -177,46 +194,47 @@ def _capitalised(text: str) -> str:
 
 
 class _TargetNames:
-    """Names of the rows a page of events points at, read per model with the household as a filter."""
+    """Names (and units) of the rows a page of events points at, read per model with the household as a filter."""
 
     LABELS = {"receipts.Receipt": "receipt #{pk}", "orders.Order": "order #{pk}"}
 
-    def __init__(self, rows: dict[tuple[str, str], Model]) -> None:
-        self.rows = rows
+    def __init__(self, rows: dict[tuple[str, str], tuple[str, str]]) -> None:
+        self.rows = rows  # (model label, pk as text): (name, unit)
 
     @classmethod
-    def load(cls, events: Iterable[AuditEvent], *, household: Any) -> _TargetNames:
+    def load(cls, events: Iterable[LogEntry], *, household: Any) -> _TargetNames:
         wanted: dict[str, set[str]] = {}
         for event in events:
             if event.target_type and event.target_id:
                 wanted.setdefault(event.target_type, set()).add(event.target_id)
             if (event.details or {}).get("item"):
                 wanted.setdefault("inventory.Item", set()).add(str(event.details["item"]))
-        rows: dict[tuple[str, str], Model] = {}
+        rows: dict[tuple[str, str], tuple[str, str]] = {}
         for label, ids in wanted.items():
-            for row in _scoped(label, ids, household):
-                rows[(label, str(row.pk))] = row
+            for pk, name, unit in _scoped(label, ids, household):
+                rows[(label, str(pk))] = (name, unit)
         return cls(rows)
 
-    def target(self, event: AuditEvent) -> str:
+    def target(self, event: LogEntry) -> str:
         if event.target_type in self.LABELS and event.target_id:
             return self.LABELS[event.target_type].format(pk=event.target_id)
         row = self.rows.get((event.target_type, event.target_id))
         if event.target_type == "grapefruit.User":
-            return member_name(row) if row is not None else FORMER_MEMBER
-        return str(getattr(row, "name", "") or "") if row is not None else ""
+            return row[0] if row is not None else FORMER_MEMBER
+        return row[0] if row is not None else ""
 
     def item(self, item_id: Any) -> str:
         row = self.rows.get(("inventory.Item", str(item_id))) if item_id else None
-        return row.name if row is not None else ""
+        return row[0] if row is not None else ""
 
-    def unit(self, event: AuditEvent) -> str:
+    def unit(self, event: LogEntry) -> str:
         row = self.rows.get((event.target_type, event.target_id))
-        return getattr(row, "unit", "") if event.target_type == "inventory.Item" and row is not None else ""
+        return row[1] if event.target_type == "inventory.Item" and row is not None else ""
 
 
-def _scoped(label: str, ids: set[str], household: Any) -> list[Model]:
-    """Rows of `label` with these ids that belong to `household` (members, for users); none of another's."""
+def _scoped(label: str, ids: set[str], household: Any) -> list[tuple[Any, str, str]]:
+    """(pk, name, unit) of the rows of `label` with these ids that belong to `household` (members, for users);
+    none of another's. Only the name and unit columns are read, so only names are decrypted."""
     if label in _TargetNames.LABELS:
         return []
     try:
@@ -225,7 +243,22 @@ def _scoped(label: str, ids: set[str], household: Any) -> list[Model]:
         return []
     numeric = [int(pk) for pk in ids if pk.isdigit()]
     if label == "grapefruit.User":
-        return list(model.objects.filter(pk__in=numeric, membership__household=household))
-    if any(field.name == "household" for field in model._meta.concrete_fields):
-        return list(model.objects.filter(pk__in=numeric, household=household))
-    return []
+        users = model.objects.filter(pk__in=numeric, membership__household=household).order_by()
+        return [
+            (pk, person_name(first, last, username), "")
+            for pk, first, last, username in users.values_list("pk", "first_name", "last_name", "username")
+        ]
+    columns = {field.name for field in model._meta.concrete_fields}
+    if "household" not in columns:
+        return []
+    rows = model.objects.filter(pk__in=numeric, household=household).order_by()
+    return [
+        (pk, str(name or ""), str(unit or ""))
+        for pk, name, unit in rows.values_list(
+            "pk", _column_or_blank(columns, "name"), _column_or_blank(columns, "unit")
+        )
+    ]
+
+
+def _column_or_blank(columns: set[str], name: str) -> Any:
+    return name if name in columns else Value("")
