@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
@@ -14,6 +17,41 @@ def llm_calls_for_household(*, household: Any) -> QuerySet[LLMCallLog]:
     return (
         LLMCallLog.objects.filter(household=household).select_related("actor").order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SentCall:
+    """A call as the "what left the server" page lists it: its columns and the actor's username, no model."""
+
+    created_at: datetime
+    actor_username: str | None
+    purpose: str
+    outcome: str
+    attempts: int
+    provider: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost_estimate: Decimal
+    latency_ms: int
+    redactions: dict[str, int]
+    prompt_sent: str
+
+
+# SentCall's fields in order, as columns of the call and of its actor (joined in the same query).
+_SENT_CALL_COLUMNS = (
+    "created_at", "actor__username", "purpose", "outcome", "attempts", "provider", "model",
+    "input_tokens", "output_tokens", "cost_estimate", "latency_ms", "redactions", "prompt_sent",
+)  # fmt: skip
+
+
+def sent_calls_for_household(*, household: Any) -> QuerySet[Any]:
+    """The household's calls, newest first, as rows of SentCall's fields: slice, then `sent_calls`."""
+    return llm_calls_for_household(household=household).values_list(*_SENT_CALL_COLUMNS)
+
+
+def sent_calls(rows: Iterable[tuple[Any, ...]]) -> list[SentCall]:
+    return [SentCall(*row) for row in rows]
 
 
 @dataclass(frozen=True)
