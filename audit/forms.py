@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from audit.selectors import AuditFilters
+from audit.selectors import AuditFilters, Person
 from audit.wording import person_name
 
 
@@ -14,8 +14,7 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data: Any, *, areas: list[str], actors: list[tuple[int, Any, Any, Any]]) -> None:
-        """`actors`: (id, first name, last name, username) of each person the member may filter by."""
+    def __init__(self, data: Any, *, areas: list[str], actors: list[Person]) -> None:
         super().__init__(data)
         self.fields["action"].choices = [
             ("", "Everything"),
@@ -23,7 +22,7 @@ class AuditFilterForm(forms.Form):
         ]
         self.fields["member"].choices = [
             ("", "Everyone"),
-            *((pk, person_name(*names)) for pk, *names in actors),
+            *((actor.pk, person_name(actor.first_name, actor.last_name, actor.username)) for actor in actors),
         ]
 
     def clean(self) -> dict[str, Any]:

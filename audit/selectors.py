@@ -9,10 +9,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from grapefruit.models import Membership
 
 
 @dataclass(frozen=True)
@@ -71,36 +72,88 @@ def log_entries(rows: Iterable[tuple[Any, ...]]) -> list[LogEntry]:
     return [LogEntry(*row) for row in rows]
 
 
-def audit_action_areas(*, household: Any) -> list[str]:
-    """The areas ("inventory", "receipt", "order") this household's log has events in, for the filter."""
-    sql = _walk("action") + "SELECT value FROM walk WHERE value IS NOT NULL"  # noqa: S608 (constant names)
-    return sorted({code.split(".", 1)[0] for (code,) in _fetch(sql, household)})
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[LogEntry]
+    total: int  # how many events the filters select, on all pages; 0 past the last page (not counted there)
 
 
-def audit_actors(*, household: Any) -> list[tuple[int, str, str, str]]:
-    """(id, first name, last name, username) of the people who appear in this household's log (members, and
-    former members still on record), by username."""
-    users = get_user_model()._meta.db_table
-    names = f"SELECT u.id, u.first_name, u.last_name, u.username FROM walk JOIN {users} u"  # noqa: S608 (constant)
-    sql = _walk("actor_id") + names + " ON u.id = walk.value ORDER BY u.username"
-    return _fetch(sql, household)
+def audit_log_page(*, household: Any, filters: AuditFilters | None, number: int, size: int) -> LogPage:
+    """Page `number` (from 1) of the events the filters select, newest first, and their total, in one query:
+    the count rides along as an uncorrelated subquery, which the database runs once."""
+    events = audit_events_for_household(household=household, filters=filters)
+    total = events.order_by().values("household").annotate(n=Count("pk")).values("n")
+    start = (number - 1) * size
+    rows = list(
+        events.annotate(total=Subquery(total)).values_list(*_ENTRY_COLUMNS, "total")[start : start + size]
+    )
+    return LogPage([LogEntry(*row[:-1]) for row in rows], rows[0][-1] if rows else 0)
 
 
-def _walk(column: str) -> str:
-    """A "loose index scan" as the CTE `walk`: the distinct values of `column` among a household's events, found
-    one probe of the (household, column) index at a time instead of by reading every event of a long log."""
-    events = AuditEvent._meta.db_table
-    return (
-        f"WITH RECURSIVE walk(value) AS (SELECT MIN({column}) FROM {events} WHERE household_id = %s "  # noqa: S608 (constant names)
-        f"UNION ALL SELECT (SELECT MIN(e.{column}) FROM {events} e WHERE e.household_id = %s "
-        f"AND e.{column} > walk.value) FROM walk WHERE walk.value IS NOT NULL) "
+@dataclass(frozen=True, slots=True)
+class Person:
+    pk: int
+    first_name: str
+    last_name: str
+    username: str
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    """What the log page shows besides its events."""
+
+    areas: list[str]  # the areas ("inventory", "receipt", "order") the household's log has events in
+    actors: list[Person]  # who appears in the log (members, and former members still on record), by username
+    members: dict[int, Person]  # the household's members now, by id
+
+
+def audit_log_facts(*, household: Any) -> LogFacts:
+    """The filter lists and the household's members, in one statement. The distinct actions and actors are found
+    by a "loose index scan" on the (household, action) and (household, actor) indexes, one probe per distinct
+    value, rather than by reading every event of a long log."""
+    areas: set[str] = set()
+    actors: list[Person] = []
+    members: dict[int, Person] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_facts_sql(), [household.pk] * 5)
+        for kind, action, *person in cursor.fetchall():
+            if kind == "area":
+                areas.add(action.split(".", 1)[0])
+            elif kind == "actor":
+                actors.append(Person(*person))
+            else:
+                members[person[0]] = Person(*person)
+    return LogFacts(
+        sorted(areas),
+        sorted(actors, key=lambda person: (person.username.casefold(), person.username)),
+        members,
     )
 
 
-def _fetch(sql: str, household: Any) -> list[Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [household.pk, household.pk])
-        return cursor.fetchall()
+def _facts_sql() -> str:
+    events = AuditEvent._meta.db_table
+    users = get_user_model()._meta.db_table
+    memberships = Membership._meta.db_table
+    person = "u.id, u.first_name, u.last_name, u.username"
+    walks = f"{_walk('actions', 'action', events)}, {_walk('actors', 'actor_id', events)}"
+    # Table and column names are constants here, never input.
+    return (
+        f"WITH RECURSIVE {walks} SELECT 'area', value, NULL, NULL, NULL, NULL "  # noqa: S608
+        "FROM actions WHERE value IS NOT NULL "
+        f"UNION ALL SELECT 'actor', NULL, {person} FROM actors JOIN {users} u ON u.id = actors.value "
+        f"UNION ALL SELECT 'member', NULL, {person} FROM {memberships} m JOIN {users} u ON u.id = m.user_id "
+        "WHERE m.household_id = %s"
+    )
+
+
+def _walk(name: str, column: str, events: str) -> str:
+    """A recursive CTE `name(value)` of the distinct values of `column` among a household's events, smallest first,
+    ending with a NULL: each step asks the index for the next value above the last one."""
+    return (
+        f"{name}(value) AS (SELECT MIN({column}) FROM {events} WHERE household_id = %s "  # noqa: S608
+        f"UNION ALL SELECT (SELECT MIN(e.{column}) FROM {events} e WHERE e.household_id = %s "
+        f"AND e.{column} > {name}.value) FROM {name} WHERE {name}.value IS NOT NULL)"
+    )
 
 
 def _start_of(day: date) -> datetime:

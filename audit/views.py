@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from audit import selectors
 from audit.forms import AuditFilterForm
-from audit.selectors import LogEntry
+from audit.selectors import AuditFilters, LogEntry
 from audit.wording import Row, sentences
 from grapefruit.pages import render_page
 
@@ -22,13 +23,8 @@ CSV_CHUNK = 500
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _filter_form(request: HttpRequest) -> AuditFilterForm:
-    household = request.household  # type: ignore[attr-defined]
-    return AuditFilterForm(
-        request.GET or None,
-        areas=selectors.audit_action_areas(household=household),
-        actors=selectors.audit_actors(household=household),
-    )
+def _filter_form(request: HttpRequest, facts: selectors.LogFacts) -> AuditFilterForm:
+    return AuditFilterForm(request.GET or None, areas=facts.areas, actors=facts.actors)
 
 
 class PageRow(NamedTuple):
@@ -43,22 +39,38 @@ class PageRow(NamedTuple):
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     household = request.household  # type: ignore[attr-defined]
-    form = _filter_form(request)
-    entries = selectors.audit_entries_for_household(household=household, filters=form.filters())
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = sentences(selectors.log_entries(page.object_list), household=household)
+    facts = selectors.audit_log_facts(household=household)
+    form = _filter_form(request, facts)
+    number, log = _log_page(household, form.filters(), request.GET.get("page"))
+    rows = sentences(log.entries, household=household, members=facts.members)
+    pages = max(1, math.ceil(log.total / PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "household": household,
         "form": form,
-        "page": page,
         "rows": [_page_row(row) for row in rows],
+        "number": number,
+        "pages": pages,
+        "newer": number - 1 if number > 1 else None,
+        "older": number + 1 if number < pages else None,
         "filtered": bool(request.GET),
         "query": query.urlencode(),
         "export_query": request.GET.urlencode(),
     }
     return render_page(request, "audit/log.html", context, title="Audit log")
+
+
+def _log_page(household: Any, filters: AuditFilters, raw: str | None) -> tuple[int, selectors.LogPage]:
+    """The page asked for, as Paginator.get_page picks it: page 1 for a missing or malformed number, the last
+    page for one past the end (a stale link); only that last case costs a second query and a count."""
+    number = int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
+    log = selectors.audit_log_page(household=household, filters=filters, number=number, size=PAGE_SIZE)
+    if not log.entries and number > 1:
+        total = selectors.audit_events_for_household(household=household, filters=filters).count()
+        number = max(1, math.ceil(total / PAGE_SIZE))
+        log = selectors.audit_log_page(household=household, filters=filters, number=number, size=PAGE_SIZE)
+    return number, log
 
 
 def _page_row(row: Row) -> PageRow:
@@ -69,9 +81,8 @@ def _page_row(row: Row) -> PageRow:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every event the filters select, oldest last, as CSV; streamed, so a long log never sits in memory."""
     household = request.household  # type: ignore[attr-defined]
-    events = selectors.audit_entries_for_household(
-        household=household, filters=_filter_form(request).filters()
-    )
+    form = _filter_form(request, selectors.audit_log_facts(household=household))
+    events = selectors.audit_entries_for_household(household=household, filters=form.filters())
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in _csv_rows(events, household)), content_type="text/csv; charset=utf-8"

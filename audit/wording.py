@@ -18,7 +18,7 @@ from django.apps import apps
 from django.db.models import Value
 
 from audit.models import AuditEvent
-from audit.selectors import LogEntry
+from audit.selectors import LogEntry, Person
 
 # action code: (what was done, what was tried). {actor} is the member (or "Grapefruit" for the system); the other
 # fields come from the event's target and details (see Context).
@@ -106,15 +106,13 @@ SYSTEM = "Grapefruit"
 FORMER_MEMBER = "a former member"
 
 
-def member_name(user: Any) -> str:
-    if user is None:
-        return SYSTEM
-    return person_name(user.first_name, user.last_name, user.username)
-
-
 def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
     """What `User.get_full_name() or username` gives, from the name fields alone (no model needed)."""
     return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
+def _name(person: Person) -> str:
+    return person_name(person.first_name, person.last_name, person.username)
 
 
 def actor_name(entry: LogEntry) -> str:
@@ -137,9 +135,13 @@ class _Blank(dict[str, str]):
         return ""
 
 
-def sentences(events: Sequence[LogEntry], *, household: Any) -> list[Row]:
-    """The events in words; the rows they name are read in one query per kind, within `household` only."""
-    names = _TargetNames.load(events, household=household)
+def sentences(
+    events: Sequence[LogEntry], *, household: Any, members: Mapping[int, Person] | None = None
+) -> list[Row]:
+    """The events in words; the rows they name are read in one query per kind, within `household` only.
+
+    `members`: the household's members by id, when the caller has them already (people are then not read)."""
+    names = _TargetNames.load(events, household=household, members=members)
     rows = []
     for event in events:
         member = actor_name(event)
@@ -202,7 +204,9 @@ class _TargetNames:
         self.rows = rows  # (model label, pk as text): (name, unit)
 
     @classmethod
-    def load(cls, events: Iterable[LogEntry], *, household: Any) -> _TargetNames:
+    def load(
+        cls, events: Iterable[LogEntry], *, household: Any, members: Mapping[int, Person] | None
+    ) -> _TargetNames:
         wanted: dict[str, set[str]] = {}
         for event in events:
             if event.target_type and event.target_id:
@@ -210,6 +214,11 @@ class _TargetNames:
             if (event.details or {}).get("item"):
                 wanted.setdefault("inventory.Item", set()).add(str(event.details["item"]))
         rows: dict[tuple[str, str], tuple[str, str]] = {}
+        if members is not None:
+            for pk in wanted.pop("grapefruit.User", ()):
+                member = members.get(int(pk)) if pk.isdigit() else None
+                if member is not None:
+                    rows[("grapefruit.User", pk)] = (_name(member), "")
         for label, ids in wanted.items():
             for pk, name, unit in _scoped(label, ids, household):
                 rows[(label, str(pk))] = (name, unit)
