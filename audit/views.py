@@ -42,7 +42,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     facts = selectors.audit_log_facts(household=household)
     form = _filter_form(request, facts)
     number, log = _log_page(household, form.filters(), request.GET.get("page"))
-    rows = sentences(log.entries, household=household, members=facts.members)
+    rows = sentences(log.entries, household=household, actors=facts.actors_by_id, members=facts.members)
     pages = max(1, math.ceil(log.total / PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
@@ -81,22 +81,26 @@ def _page_row(row: Row) -> PageRow:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every event the filters select, oldest last, as CSV; streamed, so a long log never sits in memory."""
     household = request.household  # type: ignore[attr-defined]
-    form = _filter_form(request, selectors.audit_log_facts(household=household))
-    events = selectors.audit_entries_for_household(household=household, filters=form.filters())
+    facts = selectors.audit_log_facts(household=household)
+    events = selectors.audit_entries_for_household(
+        household=household, filters=_filter_form(request, facts).filters()
+    )
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _csv_rows(events, household)), content_type="text/csv; charset=utf-8"
+        (writer.writerow(row) for row in _csv_rows(events, household, facts)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
 
 
-def _csv_rows(events: Any, household: Any) -> Iterator[list[str]]:
+def _csv_rows(events: Any, household: Any, facts: selectors.LogFacts) -> Iterator[list[str]]:
     yield ["time", "member", "what happened", "action", "outcome"]
     paginator = Paginator(events, CSV_CHUNK)
+    actors = facts.actors_by_id
     for number in paginator.page_range:
         entries = selectors.log_entries(paginator.page(number).object_list)
-        for row in sentences(entries, household=household):
+        for row in sentences(entries, household=household, actors=actors, members=facts.members):
             when = timezone.localtime(row.event.created_at).isoformat(timespec="seconds")
             cells = [when, row.member, row.sentence, row.event.action, row.event.outcome]
             yield [_safe_cell(cell) for cell in cells]

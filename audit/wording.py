@@ -18,7 +18,7 @@ from django.apps import apps
 from django.db.models import Value
 
 from audit.models import AuditEvent
-from audit.selectors import LogEntry, Person
+from audit.selectors import LogEntry, Person, people
 
 # action code: (what was done, what was tried). {actor} is the member (or "Grapefruit" for the system); the other
 # fields come from the event's target and details (see Context).
@@ -115,10 +115,15 @@ def _name(person: Person) -> str:
     return person_name(person.first_name, person.last_name, person.username)
 
 
-def actor_name(entry: LogEntry) -> str:
-    if entry.actor_id is None:
-        return SYSTEM
-    return person_name(entry.actor_first_name, entry.actor_last_name, entry.actor_username)
+def _actor_names(events: Sequence[LogEntry], actors: Mapping[int, Person]) -> dict[int | None, str]:
+    """Each event's actor by name: `actors` has them all unless someone acted between the two reads."""
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    known = {pk: actors[pk] for pk in ids if pk in actors}
+    if len(known) < len(ids):
+        known.update(people(ids - known.keys()))
+    names: dict[int | None, str] = {pk: _name(person) for pk, person in known.items()}
+    names[None] = SYSTEM
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,15 +141,21 @@ class _Blank(dict[str, str]):
 
 
 def sentences(
-    events: Sequence[LogEntry], *, household: Any, members: Mapping[int, Person] | None = None
+    events: Sequence[LogEntry],
+    *,
+    household: Any,
+    actors: Mapping[int, Person],
+    members: Mapping[int, Person] | None = None,
 ) -> list[Row]:
     """The events in words; the rows they name are read in one query per kind, within `household` only.
 
-    `members`: the household's members by id, when the caller has them already (people are then not read)."""
+    `actors`: the people who appear in the log, by id (LogFacts.actors). `members`: the household's members by
+    id, when the caller has them already (people the events point at are then not read)."""
     names = _TargetNames.load(events, household=household, members=members)
+    actor_names = _actor_names(events, actors)
     rows = []
     for event in events:
-        member = actor_name(event)
+        member = actor_names.get(event.actor_id, FORMER_MEMBER)
         rows.append(Row(event, member, _sentence(event, member, names)))
     return rows
 
