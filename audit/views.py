@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from audit import selectors
 from audit.forms import AuditFilterForm
 from audit.selectors import AuditFilters, LogEntry
 from audit.wording import Row, sentences
+from grapefruit.dates import iso_moment, moment_label
 from grapefruit.pages import render_page
 
 PAGE_SIZE = 50
@@ -33,7 +35,7 @@ class PageRow(NamedTuple):
     event: LogEntry
     member: str
     sentence: str
-    when: str  # in the active time zone, as "2026-11-28 08:05"
+    when: str  # in the active time zone, in the site's style: "today 08:05", "Sat 28 Nov 08:05"
     when_iso: str
 
 
@@ -43,13 +45,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, facts)
     number, log = _log_page(household, form.filters(), request.GET.get("page"))
     rows = sentences(log.entries, household=household, actors=facts.actors_by_id, members=facts.members)
+    now = timezone.now()
     pages = max(1, math.ceil(log.total / PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "household": household,
         "form": form,
-        "rows": [_page_row(row) for row in rows],
+        "rows": [_page_row(row, now=now) for row in rows],
         "number": number,
         "pages": pages,
         "newer": number - 1 if number > 1 else None,
@@ -73,9 +76,9 @@ def _log_page(household: Any, filters: AuditFilters, raw: str | None) -> tuple[i
     return number, log
 
 
-def _page_row(row: Row) -> PageRow:
-    local = timezone.localtime(row.event.created_at)
-    return PageRow(row.event, row.member, row.sentence, f"{local:%Y-%m-%d %H:%M}", local.isoformat())
+def _page_row(row: Row, *, now: datetime) -> PageRow:
+    at = row.event.created_at
+    return PageRow(row.event, row.member, row.sentence, moment_label(at, now=now), iso_moment(at))
 
 
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:

@@ -123,3 +123,17 @@ def test_csv_has_the_filtered_events_of_the_household_in_words_and_no_formulas(
         ["'=HYPERLINK(1)", "'=HYPERLINK(1) used 0.5 l of Whole milk", "inventory.stock_consume", "ok"],
         ["'=HYPERLINK(1)", "'=HYPERLINK(1) added Whole milk to the inventory", "inventory.item_create", "ok"],
     ]
+
+
+def test_times_read_in_the_sites_date_style_in_the_households_zone(member_client, ana, household, milk):
+    household.time_zone = "Asia/Kathmandu"  # UTC+05:45: no other zone shows these minutes
+    household.save(update_fields=["time_zone"])
+    event = AuditEvent.objects.filter(household=household).latest("id")
+    AuditEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(days=1))
+    event.refresh_from_db()
+
+    page = member_client.get(reverse("audit:log")).content.decode()
+
+    local = timezone.localtime(event.created_at, household.zone)
+    assert f">yesterday {local:%H:%M}</time>" in page
+    assert f'datetime="{local.isoformat(timespec="minutes")}"' in page
