@@ -26,7 +26,7 @@ _quantity_validators = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_QUA
 
 class Item(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="items")
-    name = EncryptedTextField(validators=[MaxLengthValidator(NAME_MAX_LENGTH)])
+    name = EncryptedTextField(validators=[MaxLengthValidator(NAME_MAX_LENGTH)], remember_plaintext=True)
     name_index = BlindIndexField(source="name", purpose=ITEM_NAME_PURPOSE)
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
     unit = models.CharField(max_length=8, choices=UNIT_CHOICES, default="pcs")
@@ -156,7 +156,7 @@ class PricePaid(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="prices_paid")
-    store = EncryptedTextField(blank=True)
+    store = EncryptedTextField(blank=True, remember_plaintext=True)
     store_index = BlindIndexField(source="store", purpose=STORE_PURPOSE)
     paid_on = models.DateField()
     # In the item's unit: 2 packs of 1 l are quantity 2, pack_size 1, for an item kept in litres.

@@ -21,7 +21,13 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.db.backends.utils import format_number
 
-from grapefruit.encryption.keyring import DecryptionError, blind_index, decrypt_text, encrypt_text
+from grapefruit.encryption.keyring import (
+    DecryptionError,
+    blind_index,
+    decrypt_text,
+    decrypt_text_remembered,
+    encrypt_text,
+)
 
 _REFUSED_OPTIONS = ("unique", "db_index", "primary_key")
 
@@ -31,7 +37,13 @@ class EncryptedFieldMixin:
 
     encrypted = True
 
-    def __init__(self, *args: Any, encryption_context: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        encryption_context: str | None = None,
+        remember_plaintext: bool = False,
+        **kwargs: Any,
+    ) -> None:
         for option in _REFUSED_OPTIONS:
             if kwargs.get(option):
                 raise ImproperlyConfigured(
@@ -39,6 +51,9 @@ class EncryptedFieldMixin:
                     "Put the constraint or index on a BlindIndexField instead."
                 )
         self.encryption_context_override = encryption_context
+        # Short values read on every page view: keep their plaintext in this process (keyring.
+        # decrypt_text_remembered). Not a database option, so it is left out of deconstruct() and migrations.
+        self.remember_plaintext = remember_plaintext
         super().__init__(*args, **kwargs)
 
     # Conversions, overridden per type ----------------------------------------------------------------------
@@ -62,7 +77,10 @@ class EncryptedFieldMixin:
 
     def decrypt_value(self, token: str) -> Any:
         try:
-            text = decrypt_text(token, context=self.encryption_context)
+            if self.remember_plaintext:
+                text = decrypt_text_remembered(token, context=self.encryption_context)
+            else:
+                text = decrypt_text(token, context=self.encryption_context)
         except DecryptionError as error:
             raise DecryptionError(f"{self.label}: {error}") from None
         return self.from_plaintext(text)

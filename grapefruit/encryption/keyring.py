@@ -35,6 +35,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.core.signals import setting_changed
 
 from grapefruit.local_secrets import LocalSecretError, private_file_lines
 
@@ -193,6 +194,39 @@ def decrypt_text(token: str, *, context: str, ring: KeyRing | None = None) -> st
         return _open(header, key_id, body, context, ring).decode("utf-8")
     except UnicodeDecodeError:
         raise DecryptionError(f"cannot decrypt {context}: the plaintext is not UTF-8.") from None
+
+
+# Plaintexts of values that pages show on every view (item names, audit details), by token and context: decrypting
+# costs about 5 µs a value, a look-up a tenth of that. A token never decrypts to anything else, so nothing goes
+# stale; the memo is emptied when ENCRYPTION_KEYS changes, so a removed key is noticed. It lives in this process's
+# memory only, as inventory.names does (docs/ENCRYPTION.md: the threat is a stolen dump or backup). Bounded by
+# emptying it when full, which is rare and costs one round of decryption.
+REMEMBERED_MAX = 20_000
+_remembered: dict[tuple[str, str], str] = {}
+
+
+def decrypt_text_remembered(token: str, *, context: str) -> str:
+    """decrypt_text with the current key ring, remembering the plaintext for the next read of the same token."""
+    key = (token, context)
+    text = _remembered.get(key)
+    if text is None:
+        text = decrypt_text(token, context=context)
+        if len(_remembered) >= REMEMBERED_MAX:
+            _remembered.clear()
+        _remembered[key] = text
+    return text
+
+
+def forget_remembered_plaintexts() -> None:
+    _remembered.clear()
+
+
+def _forget_on_new_keys(*, setting: str, **kwargs: object) -> None:
+    if setting == "ENCRYPTION_KEYS":
+        forget_remembered_plaintexts()
+
+
+setting_changed.connect(_forget_on_new_keys, dispatch_uid="grapefruit.encryption.remembered_plaintexts")
 
 
 def encrypt_bytes(data: bytes, *, context: str, ring: KeyRing | None = None) -> bytes:

@@ -224,3 +224,36 @@ def test_generated_key_entries_parse_and_differ():
 
     assert parse_key_entry(first).secret != parse_key_entry(second).secret
     assert second.startswith("k2026:")
+
+
+def test_remembered_plaintexts_answer_without_decrypting_and_are_forgotten_with_the_keys(keys, monkeypatch):
+    from grapefruit.encryption import keyring
+
+    token = encrypt_text("Oat milk", context="inventory_item.name")
+    assert keyring.decrypt_text_remembered(token, context="inventory_item.name") == "Oat milk"
+
+    def no_decrypting(*args, **kwargs):
+        raise AssertionError("decrypted again")
+
+    monkeypatch.setattr(keyring, "decrypt_text", no_decrypting)
+    assert keyring.decrypt_text_remembered(token, context="inventory_item.name") == "Oat milk"
+    monkeypatch.undo()
+
+    # The same token under another column's context is not a remembered value: it fails as decrypt_text does.
+    with pytest.raises(DecryptionError, match="authentication failed"):
+        keyring.decrypt_text_remembered(token, context="receipts_receipt.merchant")
+
+    keys.ENCRYPTION_KEYS = [OLD]  # the key that encrypted it is gone: the value must fail, not come from memory
+    with pytest.raises(DecryptionError, match="'new' is not in ENCRYPTION_KEYS"):
+        keyring.decrypt_text_remembered(token, context="inventory_item.name")
+
+
+def test_remembered_plaintexts_stay_bounded(keys, monkeypatch):
+    from grapefruit.encryption import keyring
+
+    monkeypatch.setattr(keyring, "REMEMBERED_MAX", 3)
+    keyring.forget_remembered_plaintexts()
+    for name in ("a", "b", "c", "d"):
+        token = encrypt_text(name, context="t.c")
+        assert keyring.decrypt_text_remembered(token, context="t.c") == name
+    assert len(keyring._remembered) <= 3
