@@ -11,3 +11,31 @@ _SPLIT_AMOUNT = re.compile(r"(?<=\d)(?: ([.,]) ?| ?([.,]) )(?=\d\d(?!\d))")
 def rejoin_split_amounts(text: str) -> str:
     """Remove the spaces around the decimal separator of amounts: "RM 86 . 00" -> "RM 86.00"."""
     return _SPLIT_AMOUNT.sub(lambda match: match.group(1) or match.group(2), text)
+
+
+# Amounts with two decimals, written with a point or with a comma, standing alone (not part of 1,234.56 or a date
+# such as 12.10.18).
+_POINT_AMOUNT = re.compile(r"(?<![\d.,])(\d+)\.(\d\d)(?![\d.,])")
+_COMMA_AMOUNT = re.compile(r"(?<![\d.,])(\d+),(\d\d)(?![\d.,])")
+# A separator counts as the receipt's own when it is used at least this many times and twice as often as the other.
+_SEPARATOR_EVIDENCE = 3
+
+
+def unify_decimal_separators(text: str) -> str:
+    """Write every amount with the decimal separator the rest of the receipt uses.
+
+    A receipt prints all its amounts the same way; an engine that reads a few of them with the other separator
+    (EasyOCR's "RM 30,90" among "12.50" and "4.20", Tesseract's "2,49") misread the point. Only when one separator
+    clearly dominates is anything changed, so a receipt in decimal commas keeps them."""
+    points = len(_POINT_AMOUNT.findall(text))
+    commas = len(_COMMA_AMOUNT.findall(text))
+    if points >= _SEPARATOR_EVIDENCE and points >= 2 * commas:
+        return _COMMA_AMOUNT.sub(r"\1.\2", text)
+    if commas >= _SEPARATOR_EVIDENCE and commas >= 2 * points:
+        return _POINT_AMOUNT.sub(r"\1,\2", text)
+    return text
+
+
+def clean_amounts(text: str) -> str:
+    """The engines' amount repairs, in order: split amounts rejoined, then one decimal separator throughout."""
+    return unify_decimal_separators(rejoin_split_amounts(text))

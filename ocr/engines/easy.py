@@ -18,7 +18,7 @@ from PIL import Image
 
 from ocr import conf
 from ocr.engines import EngineResult
-from ocr.engines.cleanup import rejoin_split_amounts
+from ocr.engines.cleanup import clean_amounts
 from ocr.engines.layout import fragment_from_quad, fragments_to_text, mean_score
 from ocr.errors import EngineUnavailable, OcrError
 from ocr.preprocessing import Preprocessing
@@ -137,5 +137,5 @@ class EasyOcrEngine:
             raise OcrError("EasyOCR failed to read the page.") from error
         fragments = [fragment_from_quad(text, box, score) for box, text, score in detections]
         return EngineResult(
-            text=rejoin_split_amounts(fragments_to_text(fragments)), confidence=mean_score(fragments)
+            text=clean_amounts(fragments_to_text(fragments)), confidence=mean_score(fragments)
         )

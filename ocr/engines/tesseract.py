@@ -9,7 +9,7 @@ from PIL import Image
 
 from ocr import conf
 from ocr.engines import EngineResult
-from ocr.engines.cleanup import rejoin_split_amounts
+from ocr.engines.cleanup import clean_amounts
 from ocr.errors import EngineUnavailable, OcrError, TransientOcrError
 from ocr.preprocessing import Preprocessing
 
@@ -72,6 +72,6 @@ def words_to_result(words: Iterable[tuple[tuple[int, int, int], str, float]]) ->
         lines.setdefault(key, []).append(text)
         if confidence >= 0:
             confidences.append(confidence / 100)
-    text = rejoin_split_amounts("\n".join(" ".join(line) for line in lines.values()))
+    text = clean_amounts("\n".join(" ".join(line) for line in lines.values()))
     confidence = sum(confidences) / len(confidences) if confidences else None
     return EngineResult(text=text, confidence=confidence)

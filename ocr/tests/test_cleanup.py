@@ -1,6 +1,6 @@
 import pytest
 
-from ocr.engines.cleanup import rejoin_split_amounts
+from ocr.engines.cleanup import clean_amounts, rejoin_split_amounts, unify_decimal_separators
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,27 @@ def test_rejoin_split_amounts_removes_spaces_around_the_decimal_separator(read, 
 )
 def test_rejoin_split_amounts_leaves_other_numbers_alone(text):
     assert rejoin_split_amounts(text) == text
+
+
+def test_amounts_read_with_the_other_separator_take_the_receipts_own():
+    read = "MILK 2.49\nBREAD 1.99\nEGGS 3,10\nTOTAL 7.58"
+    assert unify_decimal_separators(read) == "MILK 2.49\nBREAD 1.99\nEGGS 3.10\nTOTAL 7.58"
+    # A receipt in decimal commas keeps them; a stray point is its misreading.
+    read = "MELK 1,29\nBROOD 2,15\nKAAS 4.99\nTOTAAL 8,43"
+    assert unify_decimal_separators(read) == "MELK 1,29\nBROOD 2,15\nKAAS 4,99\nTOTAAL 8,43"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MILK 2.49\nEGGS 3,10\nTOTAL 5.59",  # too little evidence either way
+        "A 1.00 B 2.00 C 3,00 D 4,00",  # no clear majority
+        "A 1.00 B 2.00 C 3.00 TV 1,299.00 DATE 12.10.18 QTY 1,250",  # thousands, dates, three decimals
+    ],
+)
+def test_separators_are_left_alone_without_a_clear_majority_or_outside_amounts(text):
+    assert unify_decimal_separators(text) == text
+
+
+def test_clean_amounts_rejoins_then_unifies():
+    assert clean_amounts("A 1.00 B 2.00 C 3.00 TOTAL 6 , 00") == "A 1.00 B 2.00 C 3.00 TOTAL 6.00"
