@@ -109,12 +109,12 @@ def cart_line_rows(rows: Iterable[CartRow]) -> list[LineRow]:
     remove_url = id_url("orders:cart_line_remove", "line_id")
     result = []
     for row in rows:
-        assert row.line is not None
+        assert row.line_id is not None
         total = row.total
         result.append(
             LineRow(
-                line_id=row.line.pk,
-                ticked=row.line.ticked_at is not None,
+                line_id=row.line_id,
+                ticked=row.ticked,
                 item_url=item_url(row.item.pk),
                 name=row.item.name,
                 price=price_text(row.pricing, row.item.unit),
@@ -122,9 +122,9 @@ def cart_line_rows(rows: Iterable[CartRow]) -> list[LineRow]:
                 quantity=format_amount(row.quantity),
                 unit=row.item.unit,
                 total="" if total is None else format_money(total, row.pricing.quote.currency),
-                tick_url=tick_url(row.line.pk),
-                update_url=update_url(row.line.pk),
-                remove_url=remove_url(row.line.pk),
+                tick_url=tick_url(row.line_id),
+                update_url=update_url(row.line_id),
+                remove_url=remove_url(row.line_id),
             )
         )
     return result

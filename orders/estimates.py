@@ -78,9 +78,10 @@ def estimate_missing_prices(*, household: Household, actor: Any, today: date) ->
     """Estimate and record a catalogue price for each cart line and running-low item that has no price of any
     kind; say why any was left without. Runs outside any transaction: it may wait on a provider."""
     cart = selectors.cart_get(household=household, today=today)
-    missing = [row.item for row in [*cart.rows, *cart.suggestions] if row.pricing.quote.unit_price is None]
+    missing = [row.item.pk for row in [*cart.rows, *cart.suggestions] if row.pricing.quote.unit_price is None]
+    items = Item.objects.filter(household=household).in_bulk(missing[:MAX_ESTIMATES_PER_RUN])
     recorded, messages = 0, []
-    for item in missing[:MAX_ESTIMATES_PER_RUN]:
+    for item in (items[pk] for pk in missing[:MAX_ESTIMATES_PER_RUN] if pk in items):
         estimate, reason = estimate_price(household=household, actor=actor, item=item, currency=cart.currency)
         if estimate.amount is not None:
             catalog_price_record(

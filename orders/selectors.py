@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from grapefruit.models import Household
 from inventory import selectors as inventory_selectors
-from inventory.models import Item
+from inventory.models import Item, PricePaid
 from orders import pricing
 from orders.brands import BrandChoice, choose_brand
 from orders.models import BrandRule, CartLine, CatalogPrice, Order, OrderLine, Preferences
@@ -63,30 +64,101 @@ def catalog_latest(
     return latest
 
 
+# What the prices of some items are chosen from, one kind per row: the latest price paid at each store ("latest"),
+# the catalogue's latest hand-entered and latest estimated price ("catalog"), and each unit price paid since
+# %(since)s ("recent"). Raw SQL in one flat query, because the cart page reads it on every load: the ORM's
+# compilation of the three queries it took before cost more than the rest of the page (docs/BENCHMARKS.md).
+_PRICE_ROWS_SQL = """
+SELECT 'latest', p.item_id, p.store_index, p.store, p.unit_price, p.currency, p.paid_on, p.pack_size, p.id
+FROM inventory_pricepaid p
+WHERE p.household_id = %(household)s AND p.item_id = ANY(%(ids)s) AND p.is_latest
+UNION ALL
+SELECT * FROM (
+    SELECT DISTINCT ON (c.item_id, c.source)
+        'catalog', c.item_id, c.source, NULL, c.price, c.currency, NULL::date, NULL::numeric, c.id
+    FROM orders_catalogprice c
+    WHERE c.household_id = %(household)s AND c.item_id = ANY(%(ids)s)
+    ORDER BY c.item_id, c.source, c.observed_at DESC, c.id DESC
+) catalog
+UNION ALL
+SELECT 'recent', p.item_id, NULL, NULL, p.unit_price, NULL, p.paid_on, NULL, p.id
+FROM inventory_pricepaid p
+WHERE p.household_id = %(household)s AND p.item_id = ANY(%(ids)s) AND p.paid_on >= %(since)s
+ORDER BY 2, 5, 7 DESC, 9 DESC"""
+
+
+@dataclass
+class _PriceReads:
+    """One item's rows of _PRICE_ROWS_SQL."""
+
+    stores: list[pricing.StorePrice] = field(default_factory=list)
+    catalog: tuple[Decimal, str, bool] | None = None
+    recent: list[tuple[date, int, Decimal]] = field(default_factory=list)  # (paid on, id, unit price)
+
+
+def _price_reads(*, household: Household, item_ids: Collection[int], today: date) -> dict[int, _PriceReads]:
+    """Per item id, the rows its price is chosen from (one query). A store's name is the same on every row
+    with its blind index, so each is decrypted once."""
+    params = {
+        "household": household.pk,
+        "ids": list(item_ids),
+        "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_PRICE_ROWS_SQL, params)
+        rows = cursor.fetchall()
+    store_field = PricePaid._meta.get_field("store")
+    store_names: dict[str, str] = {}
+    reads: dict[int, _PriceReads] = {}
+    for kind, item_id, key, token, price, currency, paid_on, pack_size, row_id in rows:
+        read = reads.setdefault(item_id, _PriceReads())
+        if kind == "latest":
+            if key not in store_names:
+                store_names[key] = store_field.decrypt_value(token)
+            store = store_names[key]
+            read.stores.append(
+                inventory_selectors.LatestPrice(item_id, store, price, currency, paid_on, pack_size)
+            )
+        elif kind == "recent":
+            read.recent.append((paid_on, row_id, price))
+        elif key == CatalogPrice.Source.MANUAL or read.catalog is None:
+            read.catalog = (price, currency, key == CatalogPrice.Source.ESTIMATE)
+    return reads
+
+
+_NO_PRICES = _PriceReads()
+
+
+def _pricing(
+    reads: _PriceReads, *, allowed_stores: Collection[str], currency: str, today: date
+) -> ItemPricing:
+    stores = reads.stores  # cheapest first; at the same price the latest paid first
+    quote = pricing.choose_price(
+        store_prices=stores,
+        catalog=reads.catalog,
+        today=today,
+        allowed_stores=allowed_stores,
+        currency=currency,
+    )
+    rise = pricing.price_rise([price for _, _, price in sorted(reads.recent)])
+    return ItemPricing(quote, tuple(stores), rise, pricing.last_pack_size(stores))
+
+
 def item_pricing(
     *, household: Household, items: Iterable[Item], preferences: Preferences, today: date
 ) -> dict[int, ItemPricing]:
-    """Prices for the given items of the household in three queries."""
+    """Prices for the given items of the household (one query)."""
     item_ids = [item.pk for item in items]
-    by_item: dict[int, list[pricing.StorePrice]] = {}
-    for row in inventory_selectors.latest_prices_by_store(household_ids=[household.pk], item_ids=item_ids):
-        by_item.setdefault(row.item_id, []).append(row)
-    catalog = catalog_latest(household_ids=[household.pk], item_ids=item_ids)
-    since = today - timedelta(days=pricing.PRICE_WINDOW_DAYS)
-    recent = inventory_selectors.unit_prices_since(household=household, item_ids=item_ids, since=since)
-    result = {}
-    for item_id in item_ids:
-        stores = sorted(by_item.get(item_id, []), key=lambda price: price.unit_price)
-        quote = pricing.choose_price(
-            store_prices=stores,
-            catalog=catalog.get(item_id),
-            today=today,
+    reads = _price_reads(household=household, item_ids=item_ids, today=today)
+    return {
+        item_id: _pricing(
+            reads.get(item_id, _NO_PRICES),
             allowed_stores=preferences.allowed_stores,
             currency=preferences.currency,
+            today=today,
         )
-        rise = pricing.price_rise(recent.get(item_id, []))
-        result[item_id] = ItemPricing(quote, tuple(stores), rise, pricing.last_pack_size(stores))
-    return result
+        for item_id in item_ids
+    }
 
 
 def brand_rules(
@@ -141,12 +213,27 @@ def shopping_interval(*, household: Household, preferences: Preferences, today: 
 
 
 @dataclass(frozen=True)
+class CartItem:
+    """What the cart reads of an item (the names of Item's fields, so suggested_for takes either)."""
+
+    pk: int
+    name: str
+    unit: str
+    category: str
+    quantity: Decimal
+    minimum: Decimal | None
+    rate_per_day: Decimal | None
+    predicted_runout: date | None
+
+
+@dataclass(frozen=True)
 class CartRow:
-    item: Item
+    item: CartItem
     quantity: Decimal
     pricing: ItemPricing
     brand: BrandChoice
-    line: CartLine | None  # None for a running-low suggestion not in the cart yet
+    line_id: int | None  # None for a running-low suggestion not in the cart yet
+    ticked: bool = False
     on_order: bool = False
 
     @property
@@ -178,60 +265,143 @@ class Cart:
     more_suggestions: bool  # more items run low than `suggestions` holds
 
 
-def _open_item_ids(household: Household) -> set[int]:
-    return set(
-        OrderLine.objects.filter(order__household=household, is_open=True).values_list("item_id", flat=True)
+# The household's settings the cart needs, and the days it shopped on (shopping_interval's count), in one row.
+_CART_SETTINGS_SQL = """
+SELECT p.currency, p.shopping_interval_days, p.allowed_stores, days.count, days.first, days.last,
+    rules.item_ids, rules.categories, rules.ranks, rules.brands
+FROM (
+    SELECT COUNT(DISTINCT paid_on) AS count, MIN(paid_on) AS first, MAX(paid_on) AS last
+    FROM inventory_pricepaid WHERE household_id = %(household)s AND paid_on >= %(since)s
+) days
+CROSS JOIN (
+    SELECT array_agg(item_id ORDER BY id) AS item_ids, array_agg(category ORDER BY id) AS categories,
+        array_agg(rank ORDER BY id) AS ranks, array_agg(brand ORDER BY id) AS brands
+    FROM orders_brandrule WHERE household_id = %(household)s
+) rules
+LEFT JOIN orders_preferences p ON p.household_id = %(household)s"""
+
+# The cart's lines in the order they were added, then the running-low items not in the cart (low_stock_q's rule,
+# the soonest to run out first), each with what the cart shows of its item and whether it is on an open order.
+_CART_SQL = """
+WITH line AS (
+    SELECT id, item_id, quantity, ticked_at, added_at FROM orders_cartline WHERE household_id = %(household)s
+), low AS (
+    SELECT i.id, i.predicted_runout FROM inventory_item i
+    WHERE i.household_id = %(household)s AND i.archived_at IS NULL
+      AND (i.quantity <= 0 OR i.quantity < i.minimum OR i.predicted_runout <= %(soon)s)
+      AND i.id NOT IN (SELECT item_id FROM line)
+    ORDER BY i.predicted_runout ASC NULLS LAST, i.id
+    LIMIT %(low_limit)s
+), chosen AS (
+    SELECT item_id, id AS line_id, quantity, ticked_at, 0 AS part, added_at, NULL::date AS runout FROM line
+    UNION ALL
+    SELECT id, NULL, NULL, NULL, 1, NULL, predicted_runout FROM low
+)
+SELECT chosen.line_id, chosen.quantity, chosen.ticked_at IS NOT NULL,
+    EXISTS (
+        SELECT 1 FROM orders_orderline ol JOIN orders_order o ON o.id = ol.order_id
+        WHERE ol.item_id = i.id AND ol.is_open AND o.household_id = %(household)s
+    ),
+    i.id, i.name, i.unit, i.category, i.quantity, i.minimum, i.rate_per_day, i.predicted_runout
+FROM chosen
+JOIN inventory_item i ON i.id = chosen.item_id
+ORDER BY chosen.part, chosen.added_at, chosen.line_id, chosen.runout ASC NULLS LAST, i.id"""
+
+
+@dataclass(frozen=True)
+class _CartSettings:
+    currency: str
+    allowed_stores: list[str]
+    interval_days: int
+    item_rules: dict[int, list[tuple[str, str]]]  # brand_rules' two ladders, for this household
+    category_rules: dict[str, list[tuple[str, str]]]
+
+    def brand(self, item: CartItem) -> BrandChoice:
+        return choose_brand(
+            item_rules=self.item_rules.get(item.pk, []),
+            category_rules=self.category_rules.get(item.category, []),
+        )
+
+
+def _cart_settings(household: Household, today: date) -> _CartSettings:
+    """The household's preferences, shopping interval and brand ladder (one query)."""
+    since = today - timedelta(days=pricing.PRICE_WINDOW_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(_CART_SETTINGS_SQL, {"household": household.pk, "since": since})
+        currency, interval, stores_token, days, first, last, *rules = cursor.fetchone()
+    if currency is None:  # nobody has changed the preferences yet: the defaults
+        defaults = Preferences(household=household)
+        currency, interval, stores = (
+            defaults.currency,
+            defaults.shopping_interval_days,
+            defaults.allowed_stores,
+        )
+    else:
+        stores = Preferences._meta.get_field("allowed_stores").decrypt_value(stores_token)
+    brand_field = BrandRule._meta.get_field("brand")
+    item_rules: dict[int, list[tuple[str, str]]] = {}
+    category_rules: dict[str, list[tuple[str, str]]] = {}
+    for item_id, category, rank, token in zip(*(values or () for values in rules), strict=True):
+        rule = (rank, brand_field.decrypt_value(token))
+        if item_id is not None:
+            item_rules.setdefault(item_id, []).append(rule)
+        else:
+            category_rules.setdefault(category, []).append(rule)
+    return _CartSettings(
+        currency=currency,
+        allowed_stores=stores,
+        interval_days=pricing.shopping_interval_days(preference=interval, days=days, first=first, last=last),
+        item_rules=item_rules,
+        category_rules=category_rules,
     )
 
 
 def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_MAX_ROWS) -> Cart:
     """The cart with prices, brands and per-store totals, and the running-low items not in it yet (the
-    `suggestion_limit` that run out soonest)."""
-    preferences = preferences_get(household=household)
-    lines = list(
-        CartLine.objects.filter(household=household).select_related("item").order_by("added_at", "id")
-    )
-    low = list(
-        Item.objects.filter(household=household)
-        .filter(inventory_selectors.low_stock_q(household=household, today=today))
-        .exclude(pk__in=[line.item_id for line in lines])
-        .order_by(F("predicted_runout").asc(nulls_last=True), "id")[: suggestion_limit + 1]
-    )
-    more_suggestions = len(low) > suggestion_limit
-    low = low[:suggestion_limit]
-    items = [line.item for line in lines] + low
-    prices = item_pricing(household=household, items=items, preferences=preferences, today=today)
-    brands = brand_choices(household=household, items=items)
-    on_order = _open_item_ids(household)
-    interval = shopping_interval(household=household, preferences=preferences, today=today)
-    rows = [
-        CartRow(line.item, line.quantity, prices[line.item_id], brands[line.item_id], line) for line in lines
-    ]
-    suggestions = [
-        CartRow(
-            item,
-            suggested_for(item, prices[item.pk], interval),
-            prices[item.pk],
-            brands[item.pk],
-            None,
-            on_order=item.pk in on_order,
+    `suggestion_limit` that run out soonest), in three queries."""
+    settings = _cart_settings(household, today)
+    params = {
+        "household": household.pk,
+        "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
+        "soon": today + timedelta(days=household.low_stock_days),
+        "low_limit": suggestion_limit + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CART_SQL, params)
+        fetched = cursor.fetchall()
+    names = Item._meta.get_field("name")
+    reads = _price_reads(household=household, item_ids=[row[4] for row in fetched], today=today)
+    rows, suggestions = [], []
+    for line_id, line_quantity, ticked, on_order, item_id, name, *fields in fetched:
+        item = CartItem(item_id, names.decrypt_value(name), *fields)
+        prices = _pricing(
+            reads.get(item_id, _NO_PRICES),
+            allowed_stores=settings.allowed_stores,
+            currency=settings.currency,
+            today=today,
         )
-        for item in low
-    ]
+        brand = settings.brand(item)
+        if line_id is None:
+            quantity = suggested_for(item, prices, settings.interval_days)
+            suggestions.append(CartRow(item, quantity, prices, brand, None, on_order=on_order))
+        else:
+            rows.append(CartRow(item, line_quantity, prices, brand, line_id, ticked=ticked))
     return Cart(
         rows=rows,
-        suggestions=suggestions,
+        suggestions=suggestions[:suggestion_limit],
         store_totals=_store_totals(rows),
         total=sum((row.total or Decimal(0) for row in rows), Decimal(0)),
-        unpriced=sum(1 for row in [*rows, *suggestions] if row.pricing.quote.unit_price is None),
-        ticked=sum(1 for line in lines if line.ticked_at),
-        currency=preferences.currency,
-        interval_days=interval,
-        more_suggestions=more_suggestions,
+        unpriced=sum(
+            1 for row in [*rows, *suggestions[:suggestion_limit]] if row.pricing.quote.unit_price is None
+        ),
+        ticked=sum(1 for row in rows if row.ticked),
+        currency=settings.currency,
+        interval_days=settings.interval_days,
+        more_suggestions=len(suggestions) > suggestion_limit,
     )
 
 
-def suggested_for(item: Item, item_prices: ItemPricing, interval_days: int) -> Decimal:
+def suggested_for(item: Item | CartItem, item_prices: ItemPricing, interval_days: int) -> Decimal:
     return pricing.suggested_quantity(
         rate_per_day=item.rate_per_day,
         in_stock=item.quantity,
