@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -64,100 +65,116 @@ def catalog_latest(
     return latest
 
 
-# What the prices of some items are chosen from, one kind per row: the latest price paid at each store ("latest"),
-# the catalogue's latest hand-entered and latest estimated price ("catalog"), and each unit price paid since
-# %(since)s ("recent"). Raw SQL in one flat query, because the cart page reads it on every load: the ORM's
-# compilation of the three queries it took before cost more than the rest of the page (docs/BENCHMARKS.md).
-_PRICE_ROWS_SQL = """
-SELECT 'latest', p.item_id, p.store_index, p.store, p.unit_price, p.currency, p.paid_on, p.pack_size, p.id
-FROM inventory_pricepaid p
-WHERE p.household_id = %(household)s AND p.item_id = ANY(%(ids)s) AND p.is_latest
-UNION ALL
-SELECT * FROM (
-    SELECT DISTINCT ON (c.item_id, c.source)
-        'catalog', c.item_id, c.source, NULL, c.price, c.currency, NULL::date, NULL::numeric, c.id
-    FROM orders_catalogprice c
-    WHERE c.household_id = %(household)s AND c.item_id = ANY(%(ids)s)
-    ORDER BY c.item_id, c.source, c.observed_at DESC, c.id DESC
-) catalog
-UNION ALL
-SELECT 'recent', p.item_id, NULL, NULL, p.unit_price, NULL, p.paid_on, NULL, p.id
-FROM inventory_pricepaid p
-WHERE p.household_id = %(household)s AND p.item_id = ANY(%(ids)s) AND p.paid_on >= %(since)s
-ORDER BY 2, 5, 7 DESC, 9 DESC"""
+# The price reads of the items a query picks (a CTE `chosen` of their ids, `item_id`), each read once for them all:
+# the latest price paid at each store (cheapest first, then the latest paid), the unit prices paid since
+# %(since)s (oldest first), and the catalogue's price (hand-entered before estimated, then the latest). Rows are
+# found by item, not by household: the items are the household's (the queries that pick them say so), and a price
+# always belongs to its item's household (price_paid_record, catalog_price_record). Raw SQL, because the cart page
+# reads them on every load: the ORM's compilation of the three queries it took cost more than the rest of the page
+# (docs/BENCHMARKS.md).
+_PRICE_CTES = """
+price AS MATERIALIZED (
+    SELECT p.item_id, p.store_index, p.store, p.unit_price, p.currency, p.paid_on, p.pack_size, p.id, p.is_latest
+    FROM inventory_pricepaid p
+    WHERE p.item_id = ANY(ARRAY(SELECT item_id FROM chosen)) AND (p.is_latest OR p.paid_on >= %(since)s)
+), prices AS MATERIALIZED (
+    SELECT item_id,
+        array_agg(store_index ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS store_indexes,
+        array_agg(store ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS stores,
+        array_agg(unit_price ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS unit_prices,
+        array_agg(currency ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS currencies,
+        array_agg(paid_on ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS paid_on,
+        array_agg(pack_size ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS pack_sizes,
+        array_agg(unit_price ORDER BY paid_on, id) FILTER (WHERE paid_on >= %(since)s) AS recent
+    FROM price GROUP BY item_id
+), catalog AS MATERIALIZED (
+    SELECT DISTINCT ON (c.item_id) c.item_id, c.price, c.currency, c.source FROM orders_catalogprice c
+    WHERE c.item_id = ANY(ARRAY(SELECT item_id FROM chosen))
+    ORDER BY c.item_id, c.source = 'manual' DESC, c.observed_at DESC, c.id DESC
+)"""
+_PRICE_COLUMNS = """
+    prices.store_indexes, prices.stores, prices.unit_prices, prices.currencies, prices.paid_on, prices.pack_sizes,
+    prices.recent, catalog.price, catalog.currency, catalog.source"""
+_PRICE_JOINS = """
+LEFT JOIN prices ON prices.item_id = i.id
+LEFT JOIN catalog ON catalog.item_id = i.id"""
 
 
-@dataclass
-class _PriceReads:
-    """One item's rows of _PRICE_ROWS_SQL."""
+class _StoreNames:
+    """Store names decrypted once per store: a store's name is the same on every row with its blind index."""
 
-    stores: list[pricing.StorePrice] = field(default_factory=list)
-    catalog: tuple[Decimal, str, bool] | None = None
-    recent: list[tuple[date, int, Decimal]] = field(default_factory=list)  # (paid on, id, unit price)
+    def __init__(self) -> None:
+        self._field = PricePaid._meta.get_field("store")
+        self._names: dict[str, str] = {}
 
-
-def _price_reads(*, household: Household, item_ids: Collection[int], today: date) -> dict[int, _PriceReads]:
-    """Per item id, the rows its price is chosen from (one query). A store's name is the same on every row
-    with its blind index, so each is decrypted once."""
-    params = {
-        "household": household.pk,
-        "ids": list(item_ids),
-        "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_PRICE_ROWS_SQL, params)
-        rows = cursor.fetchall()
-    store_field = PricePaid._meta.get_field("store")
-    store_names: dict[str, str] = {}
-    reads: dict[int, _PriceReads] = {}
-    for kind, item_id, key, token, price, currency, paid_on, pack_size, row_id in rows:
-        read = reads.setdefault(item_id, _PriceReads())
-        if kind == "latest":
-            if key not in store_names:
-                store_names[key] = store_field.decrypt_value(token)
-            store = store_names[key]
-            read.stores.append(
-                inventory_selectors.LatestPrice(item_id, store, price, currency, paid_on, pack_size)
-            )
-        elif kind == "recent":
-            read.recent.append((paid_on, row_id, price))
-        elif key == CatalogPrice.Source.MANUAL or read.catalog is None:
-            read.catalog = (price, currency, key == CatalogPrice.Source.ESTIMATE)
-    return reads
-
-
-_NO_PRICES = _PriceReads()
+    def __call__(self, index: str, token: str) -> str:
+        if index not in self._names:
+            self._names[index] = self._field.decrypt_value(token)
+        return self._names[index]
 
 
 def _pricing(
-    reads: _PriceReads, *, allowed_stores: Collection[str], currency: str, today: date
+    item_id: int,
+    columns: Sequence[Any],
+    *,
+    stores: _StoreNames,
+    allowed_stores: Collection[str],
+    currency: str,
+    today: date,
 ) -> ItemPricing:
-    stores = reads.stores  # cheapest first; at the same price the latest paid first
+    """An item's ItemPricing from the _PRICE_COLUMNS of its row."""
+    indexes, tokens, unit_prices, currencies, paid_on, pack_sizes, recent, price, price_currency, source = (
+        columns
+    )
+    store_prices = tuple(
+        inventory_selectors.LatestPrice(item_id, stores(index, token), unit_price, code, day, pack)
+        for index, token, unit_price, code, day, pack in zip(
+            indexes or (), tokens or (), unit_prices or (), currencies or (), paid_on or (), pack_sizes or (),
+            strict=True,
+        )
+    )  # fmt: skip
+    catalog = None if price is None else (price, price_currency, source == CatalogPrice.Source.ESTIMATE)
     quote = pricing.choose_price(
-        store_prices=stores,
-        catalog=reads.catalog,
+        store_prices=store_prices,
+        catalog=catalog,
         today=today,
         allowed_stores=allowed_stores,
         currency=currency,
     )
-    rise = pricing.price_rise([price for _, _, price in sorted(reads.recent)])
-    return ItemPricing(quote, tuple(stores), rise, pricing.last_pack_size(stores))
+    rise = pricing.price_rise(recent or [])
+    return ItemPricing(quote, store_prices, rise, pricing.last_pack_size(store_prices))
+
+
+_ITEM_PRICING_SQL = f"""
+WITH chosen AS (SELECT unnest(%(ids)s::bigint[]) AS item_id), {_PRICE_CTES}
+SELECT i.id, {_PRICE_COLUMNS}
+FROM chosen JOIN inventory_item i ON i.id = chosen.item_id AND i.household_id = %(household)s
+{_PRICE_JOINS}"""  # noqa: S608 (constant fragments)
 
 
 def item_pricing(
     *, household: Household, items: Iterable[Item], preferences: Preferences, today: date
 ) -> dict[int, ItemPricing]:
     """Prices for the given items of the household (one query)."""
-    item_ids = [item.pk for item in items]
-    reads = _price_reads(household=household, item_ids=item_ids, today=today)
+    params = {
+        "household": household.pk,
+        "ids": [item.pk for item in items],
+        "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ITEM_PRICING_SQL, params)
+        rows = cursor.fetchall()
+    stores = _StoreNames()
     return {
         item_id: _pricing(
-            reads.get(item_id, _NO_PRICES),
+            item_id,
+            columns,
+            stores=stores,
             allowed_stores=preferences.allowed_stores,
             currency=preferences.currency,
             today=today,
         )
-        for item_id in item_ids
+        for item_id, *columns in rows
     }
 
 
@@ -281,8 +298,9 @@ CROSS JOIN (
 LEFT JOIN orders_preferences p ON p.household_id = %(household)s"""
 
 # The cart's lines in the order they were added, then the running-low items not in the cart (low_stock_q's rule,
-# the soonest to run out first), each with what the cart shows of its item and whether it is on an open order.
-_CART_SQL = """
+# the soonest to run out first), each with what the cart shows of its item, whether it is on an open order, and
+# its prices.
+_CART_SQL = f"""
 WITH line AS (
     SELECT id, item_id, quantity, ticked_at, added_at FROM orders_cartline WHERE household_id = %(household)s
 ), low AS (
@@ -296,16 +314,18 @@ WITH line AS (
     SELECT item_id, id AS line_id, quantity, ticked_at, 0 AS part, added_at, NULL::date AS runout FROM line
     UNION ALL
     SELECT id, NULL, NULL, NULL, 1, NULL, predicted_runout FROM low
-)
+), {_PRICE_CTES}
 SELECT chosen.line_id, chosen.quantity, chosen.ticked_at IS NOT NULL,
     EXISTS (
         SELECT 1 FROM orders_orderline ol JOIN orders_order o ON o.id = ol.order_id
         WHERE ol.item_id = i.id AND ol.is_open AND o.household_id = %(household)s
     ),
-    i.id, i.name, i.unit, i.category, i.quantity, i.minimum, i.rate_per_day, i.predicted_runout
+    i.id, i.name, i.unit, i.category, i.quantity, i.minimum, i.rate_per_day, i.predicted_runout,
+    {_PRICE_COLUMNS}
 FROM chosen
 JOIN inventory_item i ON i.id = chosen.item_id
-ORDER BY chosen.part, chosen.added_at, chosen.line_id, chosen.runout ASC NULLS LAST, i.id"""
+{_PRICE_JOINS}
+ORDER BY chosen.part, chosen.added_at, chosen.line_id, chosen.runout ASC NULLS LAST, i.id"""  # noqa: S608 (constant fragments)
 
 
 @dataclass(frozen=True)
@@ -323,12 +343,9 @@ class _CartSettings:
         )
 
 
-def _cart_settings(household: Household, today: date) -> _CartSettings:
-    """The household's preferences, shopping interval and brand ladder (one query)."""
-    since = today - timedelta(days=pricing.PRICE_WINDOW_DAYS)
-    with connection.cursor() as cursor:
-        cursor.execute(_CART_SETTINGS_SQL, {"household": household.pk, "since": since})
-        currency, interval, stores_token, days, first, last, *rules = cursor.fetchone()
+def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
+    """The household's preferences, shopping interval and brand ladder, from the row of _CART_SETTINGS_SQL."""
+    currency, interval, stores_token, days, first, last, *rules = row
     if currency is None:  # nobody has changed the preferences yet: the defaults
         defaults = Preferences(household=household)
         currency, interval, stores = (
@@ -358,8 +375,8 @@ def _cart_settings(household: Household, today: date) -> _CartSettings:
 
 def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_MAX_ROWS) -> Cart:
     """The cart with prices, brands and per-store totals, and the running-low items not in it yet (the
-    `suggestion_limit` that run out soonest), in three queries."""
-    settings = _cart_settings(household, today)
+    `suggestion_limit` that run out soonest), in two statements sent as one (psycopg's client-side binding,
+    Django's default, allows that: one round trip less)."""
     params = {
         "household": household.pk,
         "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
@@ -367,15 +384,19 @@ def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_
         "low_limit": suggestion_limit + 1,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_CART_SQL, params)
+        cursor.execute(f"{_CART_SETTINGS_SQL};\n{_CART_SQL}", params)
+        settings = _cart_settings(household, cursor.fetchone())
+        cursor.nextset()
         fetched = cursor.fetchall()
     names = Item._meta.get_field("name")
-    reads = _price_reads(household=household, item_ids=[row[4] for row in fetched], today=today)
+    stores = _StoreNames()
     rows, suggestions = [], []
-    for line_id, line_quantity, ticked, on_order, item_id, name, *fields in fetched:
-        item = CartItem(item_id, names.decrypt_value(name), *fields)
+    for line_id, line_quantity, ticked, on_order, item_id, name, *columns in fetched:
+        item = CartItem(item_id, names.decrypt_value(name), *columns[:6])
         prices = _pricing(
-            reads.get(item_id, _NO_PRICES),
+            item_id,
+            columns[6:],
+            stores=stores,
             allowed_stores=settings.allowed_stores,
             currency=settings.currency,
             today=today,
