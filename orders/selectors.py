@@ -156,6 +156,8 @@ def item_pricing(
     *, household: Household, items: Iterable[Item], preferences: Preferences, today: date
 ) -> dict[int, ItemPricing]:
     """Prices for the given items of the household (one query)."""
+    if connection.vendor != "postgresql":
+        return _item_pricing_portable(household=household, items=items, preferences=preferences, today=today)
     params = {
         "household": household.pk,
         "ids": [item.pk for item in items],
@@ -176,6 +178,32 @@ def item_pricing(
         )
         for item_id, *columns in rows
     }
+
+
+def _item_pricing_portable(
+    *, household: Household, items: Iterable[Item], preferences: Preferences, today: date
+) -> dict[int, ItemPricing]:
+    """item_pricing through the ORM, for SQLite (embedded mode), in three queries."""
+    item_ids = [item.pk for item in items]
+    by_item: dict[int, list[pricing.StorePrice]] = {}
+    for row in inventory_selectors.latest_prices_by_store(household_ids=[household.pk], item_ids=item_ids):
+        by_item.setdefault(row.item_id, []).append(row)
+    catalog = catalog_latest(household_ids=[household.pk], item_ids=item_ids)
+    since = today - timedelta(days=pricing.PRICE_WINDOW_DAYS)
+    recent = inventory_selectors.unit_prices_since(household=household, item_ids=item_ids, since=since)
+    result = {}
+    for item_id in item_ids:
+        stores = tuple(sorted(by_item.get(item_id, []), key=lambda price: price.unit_price))
+        quote = pricing.choose_price(
+            store_prices=stores,
+            catalog=catalog.get(item_id),
+            today=today,
+            allowed_stores=preferences.allowed_stores,
+            currency=preferences.currency,
+        )
+        rise = pricing.price_rise(recent.get(item_id, []))
+        result[item_id] = ItemPricing(quote, stores, rise, pricing.last_pack_size(stores))
+    return result
 
 
 def brand_rules(
@@ -343,6 +371,9 @@ class _CartSettings:
         )
 
 
+_CART_PAGE_SQL = f"{_CART_SETTINGS_SQL};\n{_CART_SQL}"
+
+
 def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
     """The household's preferences, shopping interval and brand ladder, from the row of _CART_SETTINGS_SQL."""
     currency, interval, stores_token, days, first, last, *rules = row
@@ -375,8 +406,10 @@ def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
 
 def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_MAX_ROWS) -> Cart:
     """The cart with prices, brands and per-store totals, and the running-low items not in it yet (the
-    `suggestion_limit` that run out soonest), in two statements sent as one (psycopg's client-side binding,
-    Django's default, allows that: one round trip less)."""
+    `suggestion_limit` that run out soonest). On PostgreSQL in two statements sent as one (psycopg's client-side
+    binding, Django's default, allows that: one round trip less); on SQLite (embedded mode) through the ORM."""
+    if connection.vendor != "postgresql":
+        return _cart_get_portable(household=household, today=today, suggestion_limit=suggestion_limit)
     params = {
         "household": household.pk,
         "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
@@ -384,13 +417,13 @@ def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_
         "low_limit": suggestion_limit + 1,
     }
     with connection.cursor() as cursor:
-        cursor.execute(f"{_CART_SETTINGS_SQL};\n{_CART_SQL}", params)
+        cursor.execute(_CART_PAGE_SQL, params)
         settings = _cart_settings(household, cursor.fetchone())
         cursor.nextset()
         fetched = cursor.fetchall()
     names = Item._meta.get_field("name")
     stores = _StoreNames()
-    rows, suggestions = [], []
+    entries = []
     for line_id, line_quantity, ticked, on_order, item_id, name, *columns in fetched:
         item = CartItem(item_id, names.decrypt_value(name), *columns[:6])
         prices = _pricing(
@@ -401,24 +434,92 @@ def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_
             currency=settings.currency,
             today=today,
         )
-        brand = settings.brand(item)
-        if line_id is None:
-            quantity = suggested_for(item, prices, settings.interval_days)
-            suggestions.append(CartRow(item, quantity, prices, brand, None, on_order=on_order))
+        entries.append(_Entry(item, prices, settings.brand(item), line_id, line_quantity, ticked, on_order))
+    return _cart(entries, currency=settings.currency, interval=settings.interval_days, limit=suggestion_limit)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A cart line (line_id set) or a running-low item, as read, before the cart is put together."""
+
+    item: CartItem
+    prices: ItemPricing
+    brand: BrandChoice
+    line_id: int | None
+    line_quantity: Decimal | None
+    ticked: bool
+    on_order: bool
+
+
+def _cart(entries: Iterable[_Entry], *, currency: str, interval: int, limit: int) -> Cart:
+    """Lines first, in the order they were added; running-low items after, the first `limit` of them."""
+    rows, suggestions = [], []
+    for entry in entries:
+        item, prices, brand = entry.item, entry.prices, entry.brand
+        if entry.line_id is None:
+            quantity = suggested_for(item, prices, interval)
+            suggestions.append(CartRow(item, quantity, prices, brand, None, on_order=entry.on_order))
         else:
-            rows.append(CartRow(item, line_quantity, prices, brand, line_id, ticked=ticked))
+            assert entry.line_quantity is not None
+            rows.append(CartRow(item, entry.line_quantity, prices, brand, entry.line_id, ticked=entry.ticked))
+    shown = suggestions[:limit]
     return Cart(
         rows=rows,
-        suggestions=suggestions[:suggestion_limit],
+        suggestions=shown,
         store_totals=_store_totals(rows),
         total=sum((row.total or Decimal(0) for row in rows), Decimal(0)),
-        unpriced=sum(
-            1 for row in [*rows, *suggestions[:suggestion_limit]] if row.pricing.quote.unit_price is None
-        ),
+        unpriced=sum(1 for row in [*rows, *shown] if row.pricing.quote.unit_price is None),
         ticked=sum(1 for row in rows if row.ticked),
-        currency=settings.currency,
-        interval_days=settings.interval_days,
-        more_suggestions=len(suggestions) > suggestion_limit,
+        currency=currency,
+        interval_days=interval,
+        more_suggestions=len(suggestions) > limit,
+    )
+
+
+def _cart_item(item: Item) -> CartItem:
+    return CartItem(
+        item.pk,
+        item.name,
+        item.unit,
+        item.category,
+        item.quantity,
+        item.minimum,
+        item.rate_per_day,
+        item.predicted_runout,
+    )
+
+
+def _cart_get_portable(*, household: Household, today: date, suggestion_limit: int) -> Cart:
+    """cart_get through the ORM, for SQLite (embedded mode)."""
+    preferences = preferences_get(household=household)
+    lines = list(
+        CartLine.objects.filter(household=household).select_related("item").order_by("added_at", "id")
+    )
+    low = list(
+        Item.objects.filter(household=household)
+        .filter(inventory_selectors.low_stock_q(household=household, today=today))
+        .exclude(pk__in=[line.item_id for line in lines])
+        .order_by(F("predicted_runout").asc(nulls_last=True), "id")[: suggestion_limit + 1]
+    )
+    items = [line.item for line in lines] + low
+    prices = _item_pricing_portable(household=household, items=items, preferences=preferences, today=today)
+    brands = brand_choices(household=household, items=items)
+    on_order = set(
+        OrderLine.objects.filter(order__household=household, is_open=True).values_list("item_id", flat=True)
+    )
+    entries = [
+        _Entry(_cart_item(line.item), prices[line.item_id], brands[line.item_id], line.pk, line.quantity,
+               line.ticked_at is not None, line.item_id in on_order)
+        for line in lines
+    ] + [
+        _Entry(_cart_item(item), prices[item.pk], brands[item.pk], None, None, False, item.pk in on_order)
+        for item in low
+    ]  # fmt: skip
+    return _cart(
+        entries,
+        currency=preferences.currency,
+        interval=shopping_interval(household=household, preferences=preferences, today=today),
+        limit=suggestion_limit,
     )
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -108,3 +109,21 @@ def test_cart_prices_follow_the_order_of_trust(user, household):
     assert rows["Runs out later"].pricing.quote.unit_price == Decimal("1.30")  # by hand beats an estimate
     assert rows["No forecast"].pricing.quote.is_estimate
     assert rows["Empty"].brand.brand == "Leafy" and rows["Runs out soon"].brand.avoid == ("Moo",)
+
+
+def test_sqlite_reads_the_same_cart_through_the_orm(user, household, monkeypatch):
+    """Embedded mode runs on SQLite, where the cart is read through the ORM: the same cart, price for price."""
+    today = _pantry(user, household)
+    items = list(Item.objects.filter(household=household))
+    preferences = selectors.preferences_get(household=household)
+    on_postgresql = selectors.cart_get(household=household, today=today, suggestion_limit=3)
+    prices = selectors.item_pricing(household=household, items=items, preferences=preferences, today=today)
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert selectors.cart_get(household=household, today=today, suggestion_limit=3) == on_postgresql
+    assert (
+        selectors.item_pricing(household=household, items=items, preferences=preferences, today=today)
+        == prices
+    )
+    assert on_postgresql.more_suggestions and len(on_postgresql.suggestions) == 3

@@ -89,8 +89,8 @@ def test_cart_page_runs_a_fixed_number_of_queries(
         CatalogPriceFactory(item=item)
         if number % 2:
             services.cart_add(actor=user, household=household, item=item, quantity=Decimal(1))
-    # Session, user and household, then the cart's settings, its rows and their prices.
-    with django_assert_max_num_queries(6):
+    # Session, user and household, then the cart: its settings, and its rows with their prices, in one round trip.
+    with django_assert_max_num_queries(4):
         page = member_client.get(CART).content.decode()
     assert page.count('data-testid="cart-line"') == 15
     assert page.count('data-testid="low-row"') == 15
