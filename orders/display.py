@@ -51,6 +51,7 @@ _ESTIMATE_BADGE = Markup(
 )
 _CATALOGUE_BADGE = Markup(' <span class="badge" title="From the price catalogue">catalogue</span>')
 _NO_PRICE = Markup('<span class="muted">no price yet</span>')
+_AT = Markup(" at ")
 _RISE_BADGE = Markup(
     ' <span class="badge badge-rise" data-testid="price-rise" title="Per unit, against the median of the last 90 days">'
     "price up {}</span>"
@@ -67,18 +68,18 @@ def price_html(pricing: ItemPricing, unit: str) -> Markup:
     when the price has risen; "no price yet" when none is known."""
     quote = pricing.quote
     if quote.unit_price is None:
-        parts = [_NO_PRICE]
+        html = _NO_PRICE
     else:
-        parts = [escape(f"{format_money(quote.unit_price, quote.currency)}/{unit}")]
+        html = escape(f"{format_money(quote.unit_price, quote.currency)}/{unit}")
         if quote.is_estimate:
-            parts.append(_ESTIMATE_BADGE)
+            html += _ESTIMATE_BADGE
         elif quote.source == PriceSource.CATALOG:
-            parts.append(_CATALOGUE_BADGE)
+            html += _CATALOGUE_BADGE
         if quote.store:
-            parts.append(Markup(" at ") + escape(quote.store))
+            html += _AT + escape(quote.store)
     if pricing.rise is not None:
-        parts.append(_RISE_BADGE.format(percent_up(pricing.rise)))
-    return Markup("").join(parts)
+        html += _RISE_BADGE.format(percent_up(pricing.rise))
+    return html
 
 
 def brand_text(brand: BrandChoice) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from grapefruit.models import Household
 from inventory import selectors as inventory_selectors
 from inventory.models import Item, PricePaid
 from orders import pricing
-from orders.brands import BrandChoice, choose_brand
+from orders.brands import ANY_BRAND, BrandChoice, choose_brand
 from orders.models import BrandRule, CartLine, CatalogPrice, Order, OrderLine, Preferences
 from orders.vendors import VendorLine, VendorOrder
 
@@ -126,6 +127,8 @@ def _pricing(
     indexes, tokens, unit_prices, currencies, paid_on, pack_sizes, recent, price, price_currency, source = (
         columns
     )
+    if indexes is None and price is None and recent is None:
+        return _unpriced(currency)  # never paid for, not in the catalogue
     store_prices = tuple(
         inventory_selectors.LatestPrice(item_id, stores(index, token), unit_price, code, day, pack)
         for index, token, unit_price, code, day, pack in zip(
@@ -143,6 +146,11 @@ def _pricing(
     )
     rise = pricing.price_rise(recent or [])
     return ItemPricing(quote, store_prices, rise, pricing.last_pack_size(store_prices))
+
+
+@functools.cache
+def _unpriced(currency: str) -> ItemPricing:
+    return ItemPricing(pricing.PriceQuote(None, currency, pricing.PriceSource.NONE), (), None, None)
 
 
 _ITEM_PRICING_SQL = f"""
@@ -361,14 +369,13 @@ class _CartSettings:
     currency: str
     allowed_stores: list[str]
     interval_days: int
-    item_rules: dict[int, list[tuple[str, str]]]  # brand_rules' two ladders, for this household
-    category_rules: dict[str, list[tuple[str, str]]]
+    item_rules: dict[int, list[tuple[str, str]]]  # brand_rules' ladders of single items, for this household
+    category_brands: dict[str, BrandChoice]  # the choice for an item of the category without rules of its own
 
     def brand(self, item: CartItem) -> BrandChoice:
-        return choose_brand(
-            item_rules=self.item_rules.get(item.pk, []),
-            category_rules=self.category_rules.get(item.category, []),
-        )
+        if item.pk in self.item_rules:
+            return choose_brand(item_rules=self.item_rules[item.pk], category_rules=())
+        return self.category_brands.get(item.category, ANY_BRAND)
 
 
 _CART_PAGE_SQL = f"{_CART_SETTINGS_SQL};\n{_CART_SQL}"
@@ -400,7 +407,10 @@ def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
         allowed_stores=stores,
         interval_days=pricing.shopping_interval_days(preference=interval, days=days, first=first, last=last),
         item_rules=item_rules,
-        category_rules=category_rules,
+        category_brands={
+            category: choose_brand(item_rules=(), category_rules=rules)
+            for category, rules in category_rules.items()
+        },
     )
 
 
