@@ -445,8 +445,47 @@ class Spending:
     other_currencies: list[str]
 
 
+# Both totals of household_spending in one scan of the prices paid: per (month, currency) and per (store, currency);
+# GROUPING(store_index) tells the two kinds of row apart. Raw SQL, because the spending page runs it on every load
+# and the two ORM queries it replaces cost most of the page (docs/BENCHMARKS.md).
+_SPENDING_SQL = """
+SELECT GROUPING(store_index) = 1 AS per_month, date_trunc('month', paid_on::timestamp)::date AS month,
+    MIN(store), currency, SUM(total_price), COUNT(*)
+FROM inventory_pricepaid
+WHERE household_id = %(household)s AND paid_on >= %(since)s AND paid_on <= %(today)s
+GROUP BY GROUPING SETS ((date_trunc('month', paid_on::timestamp)::date, currency), (store_index, currency))"""
+
+
 def household_spending(*, household: Household, since: date, today: date) -> Spending | None:
-    """Totals per month and per store of the prices paid since `since` (two queries); None when none were."""
+    """Totals per month and per store of the prices paid since `since` (one query on PostgreSQL, two through the
+    ORM on SQLite); None when none were."""
+    if connection.vendor != "postgresql":
+        return _household_spending_portable(household=household, since=since, today=today)
+    with connection.cursor() as cursor:
+        cursor.execute(_SPENDING_SQL, {"household": household.pk, "since": since, "today": today})
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    lines: dict[str, int] = {}
+    for per_month, _, _, code, _, count in rows:
+        if per_month:
+            lines[code] = lines.get(code, 0) + count
+    currency = max(lines, key=lambda code: (lines[code], code))
+    totals = {month: total for per_month, month, _, code, total, _ in rows if per_month and code == currency}
+    # One store name per store: the name is encrypted, so the database picks any row's and it is decrypted here.
+    store = PricePaid._meta.get_field("store")
+    stores = [(store.decrypt_value(token), total) for per_month, _, token, code, total, _ in rows
+              if not per_month and code == currency]  # fmt: skip
+    return Spending(
+        currency=currency,
+        by_month=[(month, totals.get(month, Decimal(0))) for month in _months(since, today)],
+        by_store=sorted(stores, key=lambda pair: -pair[1]),
+        other_currencies=sorted(set(lines) - {currency}),
+    )
+
+
+def _household_spending_portable(*, household: Household, since: date, today: date) -> Spending | None:
+    """household_spending through the ORM, for SQLite (embedded mode), in two queries."""
     paid = PricePaid.objects.filter(household=household, paid_on__gte=since, paid_on__lte=today)
     months = list(
         paid.annotate(month=TruncMonth("paid_on"))

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +59,23 @@ def test_spending_is_totalled_per_month_and_store_in_the_main_currency(household
     assert spending.by_month[-1] == (today.replace(day=1), Decimal("5.50"))
     assert sum(total for _, total in spending.by_month) == Decimal("15.50")
     assert spending.by_store == [("Bio Shop", Decimal("12.50")), ("Corner Grocer", Decimal("3.00"))]
+
+
+def test_sqlite_totals_the_same_spending_through_the_orm(household, milk, monkeypatch):
+    """Embedded mode runs on SQLite, where spending is read through the ORM: the same totals."""
+    today = timezone.localdate()
+    for days_ago, total, store, currency in (
+        (0, "3.00", "Corner Grocer", "USD"), (0, "2.50", "", "USD"), (40, "10.00", "Bio Shop", "USD"),
+        (300, "4.25", "Bio Shop", "USD"), (5, "7.00", "Corner Grocer", "EUR"),
+    ):  # fmt: skip
+        pay(milk, total, store=store, days_ago=days_ago, currency=currency)
+    since = months_before(today, 11)
+    on_postgresql = household_spending(household=household, since=since, today=today)
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert household_spending(household=household, since=since, today=today) == on_postgresql
+    assert ("", Decimal("2.50")) in on_postgresql.by_store
 
 
 def test_no_prices_no_spending(household):
