@@ -318,10 +318,11 @@ class Cart:
     more_suggestions: bool  # more items run low than `suggestions` holds
 
 
-# The household's settings the cart needs, and the days it shopped on (shopping_interval's count), in one row.
+# The household's settings the cart needs, the days it shopped on (shopping_interval's count) and the items on its
+# open orders, in one row.
 _CART_SETTINGS_SQL = """
 SELECT p.currency, p.shopping_interval_days, p.allowed_stores, days.count, days.first, days.last,
-    rules.item_ids, rules.categories, rules.ranks, rules.brands
+    open.item_ids, rules.item_ids, rules.categories, rules.ranks, rules.brands
 FROM (
     SELECT COUNT(DISTINCT paid_on) AS count, MIN(paid_on) AS first, MAX(paid_on) AS last
     FROM inventory_pricepaid WHERE household_id = %(household)s AND paid_on >= %(since)s
@@ -331,11 +332,14 @@ CROSS JOIN (
         array_agg(rank ORDER BY id) AS ranks, array_agg(brand ORDER BY id) AS brands
     FROM orders_brandrule WHERE household_id = %(household)s
 ) rules
+CROSS JOIN (
+    SELECT array_agg(ol.item_id) AS item_ids FROM orders_orderline ol JOIN orders_order o ON o.id = ol.order_id
+    WHERE ol.is_open AND o.household_id = %(household)s
+) open
 LEFT JOIN orders_preferences p ON p.household_id = %(household)s"""
 
 # The cart's lines in the order they were added, then the running-low items not in the cart (low_stock_q's rule,
-# the soonest to run out first), each with what the cart shows of its item, whether it is on an open order, and
-# its prices.
+# the soonest to run out first), each with what the cart shows of its item and its prices.
 _CART_SQL = f"""
 WITH line AS (
     SELECT id, item_id, quantity, ticked_at, added_at FROM orders_cartline WHERE household_id = %(household)s
@@ -351,12 +355,7 @@ WITH line AS (
     UNION ALL
     SELECT id, NULL, NULL, NULL, 1, NULL, predicted_runout FROM low
 ), {_PRICE_CTES}
-SELECT chosen.line_id, chosen.quantity, chosen.ticked_at IS NOT NULL,
-    EXISTS (
-        SELECT 1 FROM orders_orderline ol JOIN orders_order o ON o.id = ol.order_id
-        WHERE ol.item_id = i.id AND ol.is_open AND o.household_id = %(household)s
-    ),
-    i.id, i.name, i.unit, i.category, i.quantity, i.minimum, i.rate_per_day, i.predicted_runout,
+SELECT chosen.line_id, chosen.quantity, chosen.ticked_at IS NOT NULL, i.id, i.name, i.unit, i.category, i.quantity, i.minimum, i.rate_per_day, i.predicted_runout,
     {_PRICE_COLUMNS}
 FROM chosen
 JOIN inventory_item i ON i.id = chosen.item_id
@@ -371,6 +370,7 @@ class _CartSettings:
     interval_days: int
     item_rules: dict[int, list[tuple[str, str]]]  # brand_rules' ladders of single items, for this household
     category_brands: dict[str, BrandChoice]  # the choice for an item of the category without rules of its own
+    on_order: frozenset[int]  # the ids of the items on open orders
 
     def brand(self, item: CartItem) -> BrandChoice:
         if item.pk in self.item_rules:
@@ -383,7 +383,7 @@ _CART_PAGE_SQL = f"{_CART_SETTINGS_SQL};\n{_CART_SQL}"
 
 def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
     """The household's preferences, shopping interval and brand ladder, from the row of _CART_SETTINGS_SQL."""
-    currency, interval, stores_token, days, first, last, *rules = row
+    currency, interval, stores_token, days, first, last, on_order, *rules = row
     if currency is None:  # nobody has changed the preferences yet: the defaults
         defaults = Preferences(household=household)
         currency, interval, stores = (
@@ -406,6 +406,7 @@ def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
         currency=currency,
         allowed_stores=stores,
         interval_days=pricing.shopping_interval_days(preference=interval, days=days, first=first, last=last),
+        on_order=frozenset(on_order or ()),
         item_rules=item_rules,
         category_brands={
             category: choose_brand(item_rules=(), category_rules=rules)
@@ -434,7 +435,7 @@ def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_
     names = Item._meta.get_field("name")
     stores = _StoreNames()
     entries = []
-    for line_id, line_quantity, ticked, on_order, item_id, name, *columns in fetched:
+    for line_id, line_quantity, ticked, item_id, name, *columns in fetched:
         item = CartItem(item_id, names.decrypt_value(name), *columns[:6])
         prices = _pricing(
             item_id,
@@ -444,6 +445,7 @@ def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_
             currency=settings.currency,
             today=today,
         )
+        on_order = item_id in settings.on_order
         entries.append(_Entry(item, prices, settings.brand(item), line_id, line_quantity, ticked, on_order))
     return _cart(entries, currency=settings.currency, interval=settings.interval_days, limit=suggestion_limit)
 
