@@ -8,13 +8,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from grapefruit.dates import day_label, moment_label
 from grapefruit.urlbuilders import id_url
-from inventory.units import format_amount, format_quantity
+from inventory.units import UNIT_CODE_CHOICES, format_amount, format_quantity
 from receipts.forms import LINES_PREFIX, LineForm
 from receipts.models import Receipt, ReceiptLine
 from receipts.parsing.reconcile import LINE_ARITHMETIC
+from receipts.selectors import LineRow
 
 # Line flags in words; a flag without a sentence here is shown as its code with spaces.
 FLAG_SENTENCES = {LINE_ARITHMETIC: "quantity × price is not the line total"}
@@ -35,7 +38,26 @@ def flag_sentence(flag: str) -> str:
     return FLAG_SENTENCES.get(flag, flag.replace("_", " "))
 
 
-@dataclass(frozen=True)
+def _option_sets(choices: Sequence[tuple[str, str]]) -> dict[str, SafeString]:
+    """A select's options as HTML for each value that can be selected, written once per process: 40 selects
+    of 9 options cost the review page more than the rest of its table."""
+    return {
+        current: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, SafeString(" selected") if value == current else "", label) for value, label in choices),
+        )
+        for current in ["", *(value for value, _ in choices)]  # "": none selected (a value no choice has)
+    }
+
+
+UNIT_OPTIONS = _option_sets(UNIT_CODE_CHOICES)
+ACTION_OPTIONS = _option_sets(ReceiptLine.Action.choices)
+SOURCE_LABELS = dict(ReceiptLine.Source.choices)
+UNSURE_BELOW = Decimal("0.7")
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewLine:
     """A line under review: what the receipt printed, and the values and errors of its fields."""
 
@@ -48,38 +70,48 @@ class ReviewLine:
     unsure: bool
     source: str
     values: dict[str, str]
-    errors: dict[str, list[str]]  # every field, errors or not
+    unit_options: SafeString
+    action_options: SafeString
+    errors: dict[str, list[str]]  # empty when the line has none; else every field's, an empty list for most
 
 
 def review_lines(
-    lines: Sequence[ReceiptLine], line_forms: Sequence[forms.Form] | None = None
+    lines: Sequence[LineRow], line_forms: Sequence[forms.Form] | None = None
 ) -> list[ReviewLine]:
     """The lines with their stored values, or, after a refused submission, with what was submitted and why it
     was refused. Values are written by the template directly: Django's widgets cost more than 40 lines may."""
-    return [
-        ReviewLine(
-            prefix=f"{LINES_PREFIX}-{index}",
-            position=line.position,
-            printed_name=line.printed_name,
-            flags=[flag_sentence(flag) for flag in line.flags],
-            is_return=line.is_return,
-            confidence=round(line.confidence * 100),
-            unsure=line.confidence < Decimal("0.7"),
-            source=line.get_match_source_display(),
-            values=_submitted(line_forms[index]) if line_forms else _stored(line),
-            errors=_errors(line_forms[index] if line_forms else None),
+    rows = []
+    for index, line in enumerate(lines):
+        values = _submitted(line_forms[index]) if line_forms else _stored(line)
+        rows.append(
+            ReviewLine(
+                prefix=f"{LINES_PREFIX}-{index}",
+                position=line.position,
+                printed_name=line.printed_name,
+                flags=[flag_sentence(flag) for flag in line.flags],
+                is_return=line.is_return,
+                confidence=round(line.confidence * 100),
+                unsure=line.confidence < UNSURE_BELOW,
+                source=SOURCE_LABELS.get(line.match_source, line.match_source),
+                values=values,
+                unit_options=UNIT_OPTIONS.get(values["unit"], UNIT_OPTIONS[""]),
+                action_options=ACTION_OPTIONS.get(values["action"], ACTION_OPTIONS[""]),
+                errors=_errors(line_forms[index]) if line_forms else {},
+            )
         )
-        for index, line in enumerate(lines)
-    ]
+    return rows
 
 
-def _errors(form: forms.Form | None) -> dict[str, list[str]]:
-    """Every field's errors, an empty list for a field without (the template reads each field's)."""
-    return {name: list(form.errors.get(name, [])) if form else [] for name in LineForm.base_fields}
+def _errors(form: forms.Form) -> dict[str, list[str]]:
+    """Every field's errors, an empty list for a field without (the template reads each field's), or an empty
+    dict when the line has none."""
+    if not form.errors:
+        return {}
+    return {name: list(form.errors.get(name, [])) for name in LineForm.base_fields}
 
 
-def _stored(line: ReceiptLine) -> dict[str, str]:
-    adding = line.action == ReceiptLine.Action.ADD_EXISTING and line.item is not None
+def _stored(line: LineRow) -> dict[str, str]:
+    adding = line.action == ReceiptLine.Action.ADD_EXISTING and line.item_name is not None
     return {
         "line_id": str(line.pk),
         "name": line.name,
@@ -87,7 +119,7 @@ def _stored(line: ReceiptLine) -> dict[str, str]:
         "unit": line.unit,
         "total_price": "" if line.total_price is None else str(line.total_price),
         "action": line.action,
-        "item": line.item.name if adding else line.new_item_name,
+        "item": line.item_name if adding else line.new_item_name,  # type: ignore[dict-item]
     }
 
 

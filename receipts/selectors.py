@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -40,6 +40,34 @@ def receipt_lines(*, receipt: Receipt) -> QuerySet[ReceiptLine]:
     return receipt.lines.select_related("item").defer("unit_price", "discount").order_by("position")
 
 
+class LineRow(NamedTuple):
+    """A receipt line as the review page reads it: decrypted values in a tuple, no model instance."""
+
+    pk: int
+    position: int
+    printed_name: str
+    name: str
+    quantity: Decimal
+    unit: str
+    total_price: Decimal | None
+    action: str
+    item_name: str | None  # the matched item's, None without one
+    new_item_name: str
+    confidence: Decimal
+    match_source: str
+    flags: list[str]
+    is_return: bool
+
+
+_LINE_ROW_COLUMNS = tuple("item__name" if name == "item_name" else name for name in LineRow._fields)
+
+
+def receipt_line_rows(*, receipt: Receipt) -> list[LineRow]:
+    """The lines in order, with their items' names (one query); only the columns the review shows."""
+    rows = receipt.lines.order_by("position").values_list(*_LINE_ROW_COLUMNS)
+    return [LineRow._make(row) for row in rows]
+
+
 def household_items(*, household: Any) -> QuerySet[Any]:
     return Item.objects.filter(household=household)
 
@@ -68,7 +96,7 @@ class Totals:
         return None if self.expected is None else self.lines_total == self.expected
 
 
-def receipt_totals(*, receipt: Receipt, lines: list[ReceiptLine]) -> Totals:
+def receipt_totals(*, receipt: Receipt, lines: list[LineRow]) -> Totals:
     subtotal = (receipt.parsed or {}).get("subtotal")
     return Totals(
         lines_total=sum((line.total_price or Decimal(0) for line in lines), start=Decimal(0)),

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grapefruit.pages import render_page
-from inventory.units import UNIT_CODE_CHOICES
 from receipts import selectors, services
 from receipts.display import applied_lines, inbox_rows, review_lines, status_badge
 from receipts.forms import LINES_PREFIX, ApplyForm, LineFormSet, UploadForm
-from receipts.models import Receipt, ReceiptLine
+from receipts.models import Receipt
 
 INBOX_PAGE_SIZE = 25
 
@@ -133,7 +132,7 @@ def _render_review(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    lines = list(selectors.receipt_lines(receipt=receipt))
+    lines = selectors.receipt_line_rows(receipt=receipt)
     context = {
         "receipt": receipt,
         "status_badge": status_badge(receipt.status),
@@ -144,8 +143,6 @@ def _render_review(
         "apply_form": apply_form or ApplyForm(),
         "totals": selectors.receipt_totals(receipt=receipt, lines=lines),
         "ask_bought_on": services.purchase_date_needs_confirmation(receipt),
-        "units": UNIT_CODE_CHOICES,
-        "actions": ReceiptLine.Action.choices,
     }
     return render_page(
         request, "receipts/detail.html", context, title=f"Receipt #{receipt.pk}", status=status
