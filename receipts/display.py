@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django import forms
 from django.utils.html import format_html_join
@@ -57,8 +58,7 @@ SOURCE_LABELS = dict(ReceiptLine.Source.choices)
 UNSURE_BELOW = Decimal("0.7")
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewLine:
+class ReviewLine(NamedTuple):
     """A line under review: what the receipt printed, and the values and errors of its fields."""
 
     prefix: str  # "lines-3": the field names are "lines-3-name", ...

@@ -31,7 +31,7 @@ def receipts_for(*, household: Any) -> QuerySet[Receipt]:
 
 def receipt_get(*, household: Any, pk: int) -> Receipt:
     """The household's receipt, or 404: another household's id looks exactly like a missing one."""
-    return get_object_or_404(Receipt.objects.filter(household=household).defer(*_UNSHOWN), pk=pk)
+    return get_object_or_404(Receipt.objects.filter(household_id=household.pk).defer(*_UNSHOWN), pk=pk)
 
 
 def receipt_lines(*, receipt: Receipt) -> QuerySet[ReceiptLine]:
