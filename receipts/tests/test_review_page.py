@@ -1,4 +1,7 @@
-"""The review page: typed item names, and an applied receipt read as a record, without review badges."""
+"""The review page: typed item names, each line's unit and action selected, and an applied receipt read as a record,
+without review badges."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -49,3 +52,31 @@ def test_an_applied_receipt_shows_where_each_line_went_without_review_badges(mem
     assert "differs" not in page
     assert "No match" not in page
     assert 'data-testid="review-form"' not in page
+
+
+def _selected(page: str, name: str) -> list[str]:
+    """The values selected in the <select name=...> of `page`."""
+    select = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, name
+    return re.findall(r'<option value="([^"]*)" selected>', select.group(1))
+
+
+def test_review_selects_each_lines_unit_and_action_and_keeps_a_refused_submissions(
+    member_client, user, household, django_assert_max_num_queries
+):
+    receipt = processed_fixture(user=user, household=household, name="corner_shop_1.txt")
+    url = reverse("receipts:detail", args=[receipt.pk])
+    # Session, user, household, the receipt, its lines with their items' names: whatever the number of lines.
+    with django_assert_max_num_queries(5):
+        response = member_client.get(url)
+    page = response.content.decode()
+    lines = list(receipt.lines.order_by("position"))
+    for index, line in enumerate(lines):
+        assert _selected(page, f"lines-{index}-unit") == [line.unit]
+        assert _selected(page, f"lines-{index}-action") == [line.action]
+
+    data = review_post(response.context, line1={"unit": "kg", "quantity": "-1"}, line2={"action": "ignore"})
+    refused = member_client.post(reverse("receipts:review", args=[receipt.pk]), data).content.decode()
+    assert _selected(refused, "lines-0-unit") == ["kg"]
+    assert _selected(refused, "lines-1-action") == ["ignore"]
+    assert 'role="alert"' in refused
