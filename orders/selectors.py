@@ -97,8 +97,8 @@ _PRICE_COLUMNS = """
     prices.store_indexes, prices.stores, prices.unit_prices, prices.currencies, prices.paid_on, prices.pack_sizes,
     prices.recent, catalog.price, catalog.currency, catalog.source"""
 _PRICE_JOINS = """
-LEFT JOIN prices ON prices.item_id = i.id
-LEFT JOIN catalog ON catalog.item_id = i.id"""
+LEFT JOIN prices ON prices.item_id = chosen.item_id
+LEFT JOIN catalog ON catalog.item_id = chosen.item_id"""
 
 
 class _StoreNames:
@@ -338,29 +338,34 @@ CROSS JOIN (
 ) open
 LEFT JOIN orders_preferences p ON p.household_id = %(household)s"""
 
+# What the cart shows of an item (CartItem's fields after its id), read with the line or the running-low item.
+_ITEM_COLUMN_NAMES = "name, unit, category, quantity, minimum, rate_per_day, predicted_runout"
+_ITEM_COLUMNS = ", ".join(f"i.{column}" for column in _ITEM_COLUMN_NAMES.split(", "))
+
 # The cart's lines in the order they were added, then the running-low items not in the cart (low_stock_q's rule,
 # the soonest to run out first), each with what the cart shows of its item and its prices.
 _CART_SQL = f"""
 WITH line AS (
-    SELECT id, item_id, quantity, ticked_at, added_at FROM orders_cartline WHERE household_id = %(household)s
+    SELECT l.id, l.item_id, l.quantity AS line_quantity, l.ticked_at, l.added_at, {_ITEM_COLUMNS}
+    FROM orders_cartline l JOIN inventory_item i ON i.id = l.item_id
+    WHERE l.household_id = %(household)s
 ), low AS (
-    SELECT i.id, i.predicted_runout FROM inventory_item i
+    SELECT i.id, {_ITEM_COLUMNS} FROM inventory_item i
     WHERE i.household_id = %(household)s AND i.archived_at IS NULL
       AND (i.quantity <= 0 OR i.quantity < i.minimum OR i.predicted_runout <= %(soon)s)
       AND i.id NOT IN (SELECT item_id FROM line)
     ORDER BY i.predicted_runout ASC NULLS LAST, i.id
     LIMIT %(low_limit)s
 ), chosen AS (
-    SELECT item_id, id AS line_id, quantity, ticked_at, 0 AS part, added_at, NULL::date AS runout FROM line
+    SELECT item_id, id AS line_id, line_quantity, ticked_at, 0 AS part, added_at, {_ITEM_COLUMN_NAMES} FROM line
     UNION ALL
-    SELECT id, NULL, NULL, NULL, 1, NULL, predicted_runout FROM low
+    SELECT id, NULL, NULL, NULL, 1, NULL, {_ITEM_COLUMN_NAMES} FROM low
 ), {_PRICE_CTES}
-SELECT chosen.line_id, chosen.quantity, chosen.ticked_at IS NOT NULL, i.id, i.name, i.unit, i.category, i.quantity, i.minimum, i.rate_per_day, i.predicted_runout,
+SELECT chosen.line_id, chosen.line_quantity, chosen.ticked_at IS NOT NULL, chosen.item_id, {_ITEM_COLUMN_NAMES},
     {_PRICE_COLUMNS}
 FROM chosen
-JOIN inventory_item i ON i.id = chosen.item_id
 {_PRICE_JOINS}
-ORDER BY chosen.part, chosen.added_at, chosen.line_id, chosen.runout ASC NULLS LAST, i.id"""  # noqa: S608 (constant fragments)
+ORDER BY chosen.part, chosen.added_at, chosen.line_id, chosen.predicted_runout ASC NULLS LAST, chosen.item_id"""  # noqa: S608 (constant fragments)
 
 
 @dataclass(frozen=True)
@@ -378,6 +383,7 @@ class _CartSettings:
         return self.category_brands.get(item.category, ANY_BRAND)
 
 
+# Under psycopg's 4 KiB limit for caching a statement's parsed placeholders (about 3.9 KiB now).
 _CART_PAGE_SQL = f"{_CART_SETTINGS_SQL};\n{_CART_SQL}"
 
 
