@@ -28,7 +28,7 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OK)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
-    details = EncryptedJSONField(default=dict, blank=True, remember_plaintext=True)
+    details = EncryptedJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

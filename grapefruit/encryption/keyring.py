@@ -196,7 +196,7 @@ def decrypt_text(token: str, *, context: str, ring: KeyRing | None = None) -> st
         raise DecryptionError(f"cannot decrypt {context}: the plaintext is not UTF-8.") from None
 
 
-# Plaintexts of values that pages show on every view (item names, audit details), by token and context: decrypting
+# Plaintexts of values that pages show on every view (item names, stores), by token and context: decrypting
 # costs about 5 µs a value, a look-up a tenth of that. A token never decrypts to anything else, so nothing goes
 # stale; the memo is emptied when ENCRYPTION_KEYS changes, so a removed key is noticed. It lives in this process's
 # memory only, as inventory.names does (docs/ENCRYPTION.md: the threat is a stolen dump or backup). Bounded by

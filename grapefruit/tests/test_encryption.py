@@ -243,7 +243,9 @@ def test_remembered_plaintexts_answer_without_decrypting_and_are_forgotten_with_
     with pytest.raises(DecryptionError, match="authentication failed"):
         keyring.decrypt_text_remembered(token, context="receipts_receipt.merchant")
 
-    keys.ENCRYPTION_KEYS = [OLD]  # the key that encrypted it is gone: the value must fail, not come from memory
+    keys.ENCRYPTION_KEYS = [
+        OLD
+    ]  # the key that encrypted it is gone: the value must fail, not come from memory
     with pytest.raises(DecryptionError, match="'new' is not in ENCRYPTION_KEYS"):
         keyring.decrypt_text_remembered(token, context="inventory_item.name")
 
