@@ -36,6 +36,20 @@ def unify_decimal_separators(text: str) -> str:
     return text
 
 
-def clean_amounts(text: str) -> str:
-    """The engines' amount repairs, in order: split amounts rejoined, then one decimal separator throughout."""
-    return unify_decimal_separators(rejoin_split_amounts(text))
+# The cents of an amount with a letter O where a zero belongs: "7.0o", "170.O0", "5.9OSR".
+_LETTER_O_CENTS = re.compile(r"(?<![\w.,])(\d+[.,])(?=[\dOo]{2}(?![\dOo]))([\dOo]{2})")
+
+
+def zeros_read_as_letters(text: str) -> str:
+    """Read the letter O in the cents of an amount as the zero it is ("7.0o" -> "7.00")."""
+    return _LETTER_O_CENTS.sub(
+        lambda match: match.group(1) + match.group(2).replace("O", "0").replace("o", "0"), text
+    )
+
+
+def clean_amounts(text: str, *, unify_separators: bool = True) -> str:
+    """The engines' amount repairs, in order: split amounts rejoined, zeros read as letters, then one decimal
+    separator throughout. `unify_separators` is for engines whose slips are rare enough for the receipt's own
+    separator to show through; EasyOCR reads points and commas about equally often, so a majority would be noise."""
+    text = zeros_read_as_letters(rejoin_split_amounts(text))
+    return unify_decimal_separators(text) if unify_separators else text

@@ -137,5 +137,6 @@ class EasyOcrEngine:
             raise OcrError("EasyOCR failed to read the page.") from error
         fragments = [fragment_from_quad(text, box, score) for box, text, score in detections]
         return EngineResult(
-            text=clean_amounts(fragments_to_text(fragments)), confidence=mean_score(fragments)
+            text=clean_amounts(fragments_to_text(fragments), unify_separators=False),
+            confidence=mean_score(fragments),
         )

@@ -1,6 +1,11 @@
 import pytest
 
-from ocr.engines.cleanup import clean_amounts, rejoin_split_amounts, unify_decimal_separators
+from ocr.engines.cleanup import (
+    clean_amounts,
+    rejoin_split_amounts,
+    unify_decimal_separators,
+    zeros_read_as_letters,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +57,27 @@ def test_separators_are_left_alone_without_a_clear_majority_or_outside_amounts(t
 
 def test_clean_amounts_rejoins_then_unifies():
     assert clean_amounts("A 1.00 B 2.00 C 3.00 TOTAL 6 , 00") == "A 1.00 B 2.00 C 3.00 TOTAL 6.00"
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("CASH 7.0o", "CASH 7.00"),
+        ("RM 170.O0", "RM 170.00"),
+        ("1 X 5.9OSR", "1 X 5.90SR"),
+        ("TOTAL 4,o5", "TOTAL 4,05"),
+    ],
+)
+def test_zeros_read_as_letters_in_the_cents_become_zeros(read, printed):
+    assert zeros_read_as_letters(read) == printed
+
+
+@pytest.mark.parametrize("text", ["SIZE 2.Oz", "NO. 12 ORANGE", "A1.OOP", "OO.OO", "2.OOO"])
+def test_letters_outside_the_cents_of_an_amount_stay(text):
+    assert zeros_read_as_letters(text) == text
+
+
+def test_easyocr_text_keeps_its_separators():
+    """EasyOCR reads points and commas about equally often: no majority vote for it."""
+    read = "A 1.00\nB 2,00\nC 3,00\nD 4,00\nE 5,00"
+    assert clean_amounts(read, unify_separators=False) == read
