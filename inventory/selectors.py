@@ -447,7 +447,7 @@ class Spending:
 
 # Both totals of household_spending in one scan of the prices paid: per (month, currency) and per (store, currency);
 # GROUPING(store_index) tells the two kinds of row apart. Raw SQL, because the spending page runs it on every load
-# and the two ORM queries it replaces cost most of the page (docs/BENCHMARKS.md).
+# and the two ORM queries it replaces cost most of the page (bench/OPTIMISATIONS.md).
 _SPENDING_SQL = """
 SELECT GROUPING(store_index) = 1 AS per_month, date_trunc('month', paid_on::timestamp)::date AS month,
     MIN(store), currency, SUM(total_price), COUNT(*)

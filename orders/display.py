@@ -45,7 +45,7 @@ def orders_nav(current: str) -> SafeString:
 
 
 # The price of a line or suggestion, built here rather than by a template macro: called 80 times a page, the macro
-# cost a quarter of the cart's rendering (docs/BENCHMARKS.md). Every value is escaped; the markup is constant.
+# cost a quarter of the cart's rendering (bench/OPTIMISATIONS.md). Every value is escaped; the markup is constant.
 _ESTIMATE_BADGE = Markup(
     ' <span class="badge badge-warn" title="Estimated by an LLM: not a price you paid">≈ estimate</span>'
 )

@@ -65,7 +65,7 @@ def catalog_latest(
 # found by item, not by household: the items are the household's (the queries that pick them say so), and a price
 # always belongs to its item's household (price_paid_record, catalog_price_record). Raw SQL, because the cart page
 # reads them on every load: the ORM's compilation of the three queries it took cost more than the rest of the page
-# (docs/BENCHMARKS.md).
+# (bench/OPTIMISATIONS.md).
 PRICE_CTES = """
 price AS MATERIALIZED (
     SELECT p.item_id, p.store_index, p.store, p.unit_price, p.currency, p.paid_on, p.pack_size, p.id, p.is_latest
