@@ -46,7 +46,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     number, log = _log_page(household, form.filters(), request.GET.get("page"))
     rows = sentences(log.entries, household=household, actors=facts.actors_by_id, members=facts.members)
     now = timezone.now()
-    pages = max(1, math.ceil(log.total / PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -54,9 +53,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": [_page_row(row, now=now) for row in rows],
         "number": number,
-        "pages": pages,
         "newer": number - 1 if number > 1 else None,
-        "older": number + 1 if number < pages else None,
+        "older": number + 1 if log.has_older else None,
         "filtered": bool(request.GET),
         "query": query.urlencode(),
         "export_query": request.GET.urlencode(),
@@ -66,7 +64,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 def _log_page(household: Any, filters: AuditFilters, raw: str | None) -> tuple[int, selectors.LogPage]:
     """The page asked for, as Paginator.get_page picks it: page 1 for a missing or malformed number, the last
-    page for one past the end (a stale link); only that last case costs a second query and a count."""
+    page for one past the end (a stale link); only that last case costs a count and a second page query."""
     number = int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
     log = selectors.audit_log_page(household=household, filters=filters, number=number, size=PAGE_SIZE)
     if not log.entries and number > 1:

@@ -92,7 +92,24 @@ def test_pages_of_fifty_keep_the_filters(member_client, ana, household):
     second = member_client.get(reverse("audit:log"), {"action": "receipt", "page": 2})
 
     assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 5
-    assert "action=receipt&amp;page=2" in first.content.decode()
+    assert 'action=receipt&amp;page=2" rel="next">Older' in first.content.decode()
+    assert "Newer" not in first.content.decode()
+    assert 'action=receipt&amp;page=1" rel="prev">Newer' in second.content.decode()
+    assert "Older" not in second.content.decode()
+
+
+def test_a_page_past_the_end_shows_the_last_one(member_client, ana, household):
+    for _ in range(55):
+        audit_record(actor=ana, household=household, action="receipt.retry")
+    stale = member_client.get(reverse("audit:log"), {"action": "receipt", "page": 9})
+    assert len(stale.context["rows"]) == 5
+    assert stale.context["number"] == 2
+
+
+def test_one_page_of_events_has_no_page_links(member_client, ana, household):
+    audit_record(actor=ana, household=household, action="receipt.retry")
+    page = member_client.get(reverse("audit:log")).content.decode()
+    assert 'aria-label="Pages"' not in page
 
 
 def test_the_page_costs_a_fixed_number_of_queries(
