@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.core.paginator import Paginator
@@ -16,7 +15,7 @@ from audit import selectors
 from audit.forms import AuditFilterForm
 from audit.selectors import AuditFilters, LogEntry
 from audit.wording import Row, sentences
-from grapefruit.dates import iso_moment, moment_label
+from grapefruit.dates import Moments
 from grapefruit.pages import render_page
 
 PAGE_SIZE = 50
@@ -45,13 +44,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, facts)
     number, log = _log_page(household, form.filters(), request.GET.get("page"))
     rows = sentences(log.entries, household=household, actors=facts.actors_by_id, members=facts.members)
-    now = timezone.now()
+    moments = Moments(timezone.now())
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "household": household,
         "form": form,
-        "rows": [_page_row(row, now=now) for row in rows],
+        "rows": [_page_row(row, moments) for row in rows],
         "number": number,
         "newer": number - 1 if number > 1 else None,
         "older": number + 1 if log.has_older else None,
@@ -74,9 +73,9 @@ def _log_page(household: Any, filters: AuditFilters, raw: str | None) -> tuple[i
     return number, log
 
 
-def _page_row(row: Row, *, now: datetime) -> PageRow:
+def _page_row(row: Row, moments: Moments) -> PageRow:
     at = row.event.created_at
-    return PageRow(row.event, row.member, row.sentence, moment_label(at, now=now), iso_moment(at))
+    return PageRow(row.event, row.member, row.sentence, moments.label(at), moments.iso(at))
 
 
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:

@@ -57,17 +57,34 @@ def day_label(value: date, *, today: date) -> str:
     return calendar_day(value, today=today)
 
 
+class Moments:
+    """Moments of one page in words, against the same "now" in the active time zone: a list of 50 times looks
+    the zone up once instead of twice a row."""
+
+    def __init__(self, now: datetime) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.today = now.astimezone(self.zone).date()
+
+    def label(self, value: datetime) -> str:
+        """ "today 08:05", "yesterday 19:30", "Sat 28 Nov 08:05"."""
+        local = value.astimezone(self.zone)
+        day = local.date()
+        offset = (day - self.today).days
+        clock = f"{local.hour:02d}:{local.minute:02d}"
+        if offset == 0:
+            return f"today {clock}"
+        if offset == -1:
+            return f"yesterday {clock}"
+        return f"{calendar_day(day, today=self.today)} {clock}"
+
+    def iso(self, value: datetime) -> str:
+        """The machine-readable form for <time datetime="...">."""
+        return value.astimezone(self.zone).isoformat(timespec="minutes")
+
+
 def moment_label(value: datetime, *, now: datetime) -> str:
     """A point in time in the active time zone: "today 08:05", "yesterday 19:30", "Sat 28 Nov 08:05"."""
-    local = timezone.localtime(value)
-    today = timezone.localtime(now).date()
-    offset = (local.date() - today).days
-    clock = f"{local.hour:02d}:{local.minute:02d}"
-    if offset == 0:
-        return f"today {clock}"
-    if offset == -1:
-        return f"yesterday {clock}"
-    return f"{calendar_day(local.date(), today=today)} {clock}"
+    return Moments(now).label(value)
 
 
 def iso_moment(value: datetime) -> str:

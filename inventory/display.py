@@ -17,7 +17,7 @@ from django.core.paginator import Page
 from django.utils import timezone
 
 from grapefruit.charts import BarChart, bar_chart
-from grapefruit.dates import calendar_day, day_label, moment_label, month_label
+from grapefruit.dates import Moments, calendar_day, day_label, month_label
 from grapefruit.money import format_money
 from grapefruit.urlbuilders import id_url
 from inventory.categories import Category
@@ -138,9 +138,10 @@ class JournalRow:
 
 
 def journal_rows(events: Iterable[JournalEntry], *, unit: str, now: datetime) -> list[JournalRow]:
+    moments = Moments(now)
     return [
         JournalRow(
-            when=moment_label(event.at, now=now),
+            when=moments.label(event.at),
             iso=event.at.isoformat(),
             what=event_sentence(event, unit),
             after=format_quantity(event.quantity_after, unit),

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from grapefruit.dates import moment_label
+from grapefruit.dates import Moments
 from grapefruit.pages import render_page
 from llm.limits import month_usage
 from llm.models import LLMCallLog
@@ -53,10 +53,10 @@ def call_log(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(calls: Iterable[SentCall]) -> list[CallRow]:
-    now = timezone.now()
+    moments = Moments(timezone.now())
     return [
         CallRow(
-            moment_label(call.created_at, now=now),
+            moments.label(call.created_at),
             call.created_at.isoformat(),
             call.actor_username or "system",
             call.purpose or "—",

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from grapefruit.dates import day_label, moment_label
+from grapefruit.dates import Moments, day_label
 from grapefruit.urlbuilders import id_url
 from inventory.units import UNIT_CODE_CHOICES, format_amount, format_quantity
 from receipts.forms import LINES_PREFIX, LineForm
@@ -168,11 +168,12 @@ class InboxRow:
 
 def inbox_rows(receipts: Iterable[Receipt], *, today: date, now: datetime) -> list[InboxRow]:
     detail_url = id_url("receipts:detail", "pk")
+    moments = Moments(now)
     return [
         InboxRow(
             url=detail_url(receipt.pk),
             number=receipt.pk,
-            uploaded=moment_label(receipt.created_at, now=now),
+            uploaded=moments.label(receipt.created_at),
             uploaded_iso=receipt.created_at.isoformat(),
             uploader=receipt.uploaded_by.username if receipt.uploaded_by else "",
             store=receipt.merchant,
