@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.urls import reverse
 from jinja2 import Environment, StrictUndefined
 
 from grapefruit.templatetags.dates import day, moment
+from grapefruit.urlbuilders import cached_reverse
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
-    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    return cached_reverse(viewname, *args, **kwargs)
 
 
 def environment(**options: Any) -> Environment:

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from markupsafe import Markup, escape
 
 from grapefruit.money import format_money
-from grapefruit.urlbuilders import id_url
+from grapefruit.urlbuilders import cached_reverse, id_url
 from inventory.display import runout_phrase
 from inventory.units import format_amount, format_quantity
 from orders.brands import BrandChoice
@@ -37,7 +36,7 @@ def orders_nav(current: str) -> SafeString:
         "\n",
         '<a href="{}"{}>{}</a>',
         (
-            (reverse(view), SafeString(' aria-current="page"') if key == current else "", label)
+            (cached_reverse(view), SafeString(' aria-current="page"') if key == current else "", label)
             for key, view, label in SECTIONS
         ),
     )
