@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from grapefruit.models import Membership
+from grapefruit.pagination import UncountedPage, uncounted_page
 
 
 @dataclass(frozen=True)
@@ -66,19 +67,13 @@ def log_entries(rows: Iterable[tuple[Any, ...]]) -> list[LogEntry]:
     return [LogEntry(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class LogPage:
-    entries: list[LogEntry]
-    has_older: bool  # whether another page follows (older events)
-
-
-def audit_log_page(*, household: Any, filters: AuditFilters | None, number: int, size: int) -> LogPage:
-    """Page `number` (from 1) of the events the filters select, newest first, in one query. One row more than
-    the page is read to tell whether older events follow; the log is not counted: a long log would be read
-    whole on every view for a "page 3 of 101" nobody needs (the filters and the CSV export serve that)."""
-    start = (number - 1) * size
-    rows = list(audit_entries_for_household(household=household, filters=filters)[start : start + size + 1])
-    return LogPage(log_entries(rows[:size]), has_older=len(rows) > size)
+def audit_log_page(
+    *, household: Any, filters: AuditFilters | None, raw_number: str | None, size: int
+) -> UncountedPage:
+    """A page of the events the filters select, newest first, as LogEntry rows, in one query. The log is not
+    counted (grapefruit.pagination): the filters and the CSV export serve whoever wants all of it."""
+    page = uncounted_page(audit_entries_for_household(household=household, filters=filters), raw_number, size)
+    return replace(page, object_list=log_entries(page.object_list))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from audit import selectors
 from audit.forms import AuditFilterForm
-from audit.selectors import AuditFilters, LogEntry
+from audit.selectors import LogEntry
 from audit.wording import Row, sentences
 from grapefruit.dates import Moments
 from grapefruit.pages import render_page
@@ -42,8 +41,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     household = request.household  # type: ignore[attr-defined]
     facts = selectors.audit_log_facts(household=household)
     form = _filter_form(request, facts)
-    number, log = _log_page(household, form.filters(), request.GET.get("page"))
-    rows = sentences(log.entries, household=household, actors=facts.actors_by_id, members=facts.members)
+    log = selectors.audit_log_page(
+        household=household, filters=form.filters(), raw_number=request.GET.get("page"), size=PAGE_SIZE
+    )
+    rows = sentences(log.object_list, household=household, actors=facts.actors_by_id, members=facts.members)
     moments = Moments(timezone.now())
     query = request.GET.copy()
     query.pop("page", None)
@@ -51,26 +52,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "household": household,
         "form": form,
         "rows": [_page_row(row, moments) for row in rows],
-        "number": number,
-        "newer": number - 1 if number > 1 else None,
-        "older": number + 1 if log.has_older else None,
+        "log": log,
         "filtered": bool(request.GET),
         "query": query.urlencode(),
         "export_query": request.GET.urlencode(),
     }
     return render_page(request, "audit/log.html", context, title="Audit log")
-
-
-def _log_page(household: Any, filters: AuditFilters, raw: str | None) -> tuple[int, selectors.LogPage]:
-    """The page asked for, as Paginator.get_page picks it: page 1 for a missing or malformed number, the last
-    page for one past the end (a stale link); only that last case costs a count and a second page query."""
-    number = int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
-    log = selectors.audit_log_page(household=household, filters=filters, number=number, size=PAGE_SIZE)
-    if not log.entries and number > 1:
-        total = selectors.audit_events_for_household(household=household, filters=filters).count()
-        number = max(1, math.ceil(total / PAGE_SIZE))
-        log = selectors.audit_log_page(household=household, filters=filters, number=number, size=PAGE_SIZE)
-    return number, log
 
 
 def _page_row(row: Row, moments: Moments) -> PageRow:

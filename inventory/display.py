@@ -13,12 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page
 from django.utils import timezone
 
 from grapefruit.charts import BarChart, bar_chart
 from grapefruit.dates import Moments, calendar_day, day_label, month_label
 from grapefruit.money import format_money
+from grapefruit.pagination import UncountedPage
 from grapefruit.urlbuilders import id_url
 from inventory.categories import Category
 from inventory.chart import stock_chart
@@ -155,7 +155,7 @@ def journal_rows(events: Iterable[JournalEntry], *, unit: str, now: datetime) ->
 def item_page_display(
     item_page: ItemPage,
     *,
-    journal: Page,
+    journal: UncountedPage,
     undoable: JournalEntry | None,
     levels: Sequence[tuple[datetime, Decimal]],
     now: datetime,

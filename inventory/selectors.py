@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -24,13 +24,13 @@ from django.db.models import (
     Sum,
     TextField,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.shortcuts import get_object_or_404
 
 from grapefruit.dates import months_before
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
-from grapefruit.pagination import CountedPaginator
+from grapefruit.pagination import CountedPaginator, UncountedPage, uncounted_page
 from inventory.models import ITEM_NAME_PURPOSE, Item, PricePaid, StockEvent
 from inventory.names import fold, household_item_names
 
@@ -69,28 +69,24 @@ class ItemPage:
     """An item with what its page tells about its history, read in one query."""
 
     item: Item
-    journal_length: int
     accuracy: Accuracy
     undo_target_id: int | None  # the live journal entry recorded last
 
 
 def item_page_get(*, household: Household, item_id: int) -> ItemPage:
-    """The household's item (or 404), with the length of its journal and the entry an undo would take back, from
-    subqueries of the same query."""
-    events = StockEvent.objects.filter(item=OuterRef("pk"))
-    live = events.filter(undone_at__isnull=True).order_by("-id").values("pk")[:1]
+    """The household's item (or 404), with the journal entry an undo would take back, from a subquery of the
+    same query."""
+    live = (
+        StockEvent.objects.filter(item=OuterRef("pk"), undone_at__isnull=True)
+        .order_by("-id")
+        .values("pk")[:1]
+    )
     item = get_object_or_404(
-        Item.objects.annotate(
-            journal_length=Coalesce(Subquery(events.values("item").annotate(n=Count("id")).values("n")), 0),
-            undo_target_id=Subquery(live),
-        ),
-        pk=item_id,
-        household=household,
+        Item.objects.annotate(undo_target_id=Subquery(live)), pk=item_id, household=household
     )
     item.household = household  # the one the request already holds: no join to read it again
     return ItemPage(
         item=item,
-        journal_length=item.journal_length,  # type: ignore[attr-defined]
         accuracy=Accuracy.of(item.settled_forecasts, item.settled_error_days),
         undo_target_id=item.undo_target_id,  # type: ignore[attr-defined]
     )
@@ -311,19 +307,19 @@ def _journal_entries(events: QuerySet[StockEvent]) -> list[JournalEntry]:
     return [JournalEntry(*row) for row in events.values_list(*_JOURNAL_FIELDS)]
 
 
-def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_size: int = 20) -> Page:
-    """One page of the item's journal, newest first, as JournalEntry rows (one query: the length is known)."""
+def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_size: int = 20) -> UncountedPage:
+    """One page of the item's journal, newest first, as JournalEntry rows, in one query; not counted: a year of
+    journal would be read whole on every view (grapefruit.pagination)."""
     events = (
         StockEvent.objects.filter(item_id=item_page.item.pk)
         .order_by("-at", "-id")
         .values_list(*_JOURNAL_FIELDS)
     )
-    page = CountedPaginator(events, page_size, count=item_page.journal_length).get_page(page_number)
-    page.object_list = [JournalEntry(*row) for row in page.object_list]
-    return page
+    page = uncounted_page(events, page_number, page_size)
+    return replace(page, object_list=[JournalEntry(*row) for row in page.object_list])
 
 
-def item_last_undoable(*, item_page: ItemPage, journal: Page) -> JournalEntry | None:
+def item_last_undoable(*, item_page: ItemPage, journal: UncountedPage) -> JournalEntry | None:
     """The change an undo takes back: the one recorded last that is not undone (an old receipt applied today is
     undone before yesterday's use). Its id comes with the item; the journal's page shown usually holds it."""
     target = item_page.undo_target_id

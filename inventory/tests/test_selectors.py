@@ -18,15 +18,29 @@ def make(user, household, quantity="30"):
     return item_create(actor=user, household=household, name="Rice", unit="kg", quantity=Decimal(quantity))
 
 
-def test_item_page_reads_the_item_with_its_journal_length_in_one_query(
+def test_item_page_reads_the_item_with_its_undo_target_in_one_query(
     user, household, django_assert_num_queries
 ):
     rice = make(user, household)
     stock_consume(actor=user, item=rice, amount=Decimal(1))
     with django_assert_num_queries(1):
         page = selectors.item_page_get(household=household, item_id=rice.pk)
-    assert page.journal_length == 2
     assert page.undo_target_id == rice.events.latest("id").pk
+
+
+def test_the_journal_pages_by_twenty_without_counting_and_a_stale_page_shows_the_last(user, household):
+    rice = make(user, household, quantity="100")
+    for _ in range(24):
+        stock_consume(actor=user, item=rice, amount=Decimal(1))  # 25 entries with the creation
+    page = selectors.item_page_get(household=household, item_id=rice.pk)
+
+    first = selectors.item_journal(item_page=page, page_number=None)
+    second = selectors.item_journal(item_page=page, page_number="2")
+    stale = selectors.item_journal(item_page=page, page_number="7")
+
+    assert (len(first.object_list), first.newer_number, first.older_number) == (20, None, 2)
+    assert (len(second.object_list), second.newer_number, second.older_number) == (5, 1, None)
+    assert (stale.number, len(stale.object_list)) == (2, 5)
 
 
 def test_settled_predictions_are_counted_on_the_item_and_averaged_for_the_pages(user, household):
