@@ -35,6 +35,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.core.signals import setting_changed
 
 from grapefruit.local_secrets import LocalSecretError, private_file_lines
@@ -84,7 +85,12 @@ class KeyRing:
         return self.keys[0]
 
     def get(self, key_id: str) -> Key | None:
-        return next((key for key in self.keys if key.key_id == key_id), None)
+        return self._by_id.get(key_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Key]:
+        # Every stored value names its key: a dict, not a scan, on each of the thousands of reads a page can make.
+        return {key.key_id: key for key in self.keys}
 
 
 def parse_key_entry(entry: str) -> Key:
@@ -115,14 +121,24 @@ def _cached_ring(entries: tuple[str, ...]) -> KeyRing:
     return parse_key_ring(entries)
 
 
+# The setting object the ring was last built from, and that ring: decrypting a value asks for the ring, and a page
+# can decrypt hundreds. A changed setting is a new object (override_settings, the test fixture, a restart).
+_last_ring: tuple[object, KeyRing] | None = None
+
+
 def current_key_ring() -> KeyRing:
     """The ring from settings.ENCRYPTION_KEYS, cached per distinct setting value (override_settings works)."""
-    from django.conf import settings
-
-    entries = getattr(settings, "ENCRYPTION_KEYS", None) or []
+    global _last_ring
+    setting = getattr(settings, "ENCRYPTION_KEYS", None)
+    last = _last_ring
+    if last is not None and last[0] is setting:
+        return last[1]
+    entries = setting or []
     if isinstance(entries, str):
         entries = entries.split(",")
-    return _cached_ring(tuple(entries))
+    ring = _cached_ring(tuple(entries))
+    _last_ring = (setting, ring)
+    return ring
 
 
 @functools.lru_cache(maxsize=64)
@@ -301,8 +317,6 @@ def index_root() -> bytes:
     The fallback keeps a fresh install working; the system check asks for BLIND_INDEX_KEY before a rotation
     would change every index.
     """
-    from django.conf import settings
-
     configured = getattr(settings, "BLIND_INDEX_KEY", "")
     return parse_index_key(configured) if configured else current_key_ring().primary.secret
 
