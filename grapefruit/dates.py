@@ -85,8 +85,3 @@ class Moments:
 def moment_label(value: datetime, *, now: datetime) -> str:
     """A point in time in the active time zone: "today 08:05", "yesterday 19:30", "Sat 28 Nov 08:05"."""
     return Moments(now).label(value)
-
-
-def iso_moment(value: datetime) -> str:
-    """The machine-readable form for <time datetime="...">, in the active time zone."""
-    return timezone.localtime(value).isoformat(timespec="minutes")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -189,14 +189,13 @@ def dashboard_page(
     counts = _pantry_counts(
         household=household, soon=today + timedelta(days=household.low_stock_days), shown=shown_filters
     )
-    order = SORTS.get(sort) or SORTS["runout"]
+    column, tie_breaker = SORTS.get(sort) or SORTS["runout"]
+    ordering = (F(column).asc(nulls_last=True), tie_breaker)
     needle = fold(search)
     if needle or sort == "name":
-        page, rows = _page_by_name(household, shown, order, needle, sort, page_number, page_size)
+        page, rows = _page_by_name(household, shown, ordering, needle, sort, page_number, page_size)
     else:
-        items = Item.objects.filter(shown, household=household).order_by(
-            F(order[0]).asc(nulls_last=True), order[1]
-        )
+        items = Item.objects.filter(shown, household=household).order_by(*ordering)
         page = CountedPaginator(items, page_size, count=counts.shown).get_page(page_number)
         rows = _dashboard_items(page.object_list)
     return DashboardPage(
@@ -258,7 +257,7 @@ def _pantry_counts(*, household: Household, soon: date, shown: _ShownFilters) ->
 def _page_by_name(
     household: Household,
     shown: Q,
-    order: tuple[str, str],
+    ordering: tuple[Any, ...],
     needle: str,
     sort: str,
     page_number: str | int | None,
@@ -271,9 +270,7 @@ def _page_by_name(
         shown=ExpressionWrapper(shown, output_field=BooleanField())
     )
     # Sorted by name, the names decide the order: SQL need not sort.
-    listed = (
-        listed.order_by() if sort == "name" else listed.order_by(F(order[0]).asc(nulls_last=True), order[1])
-    )
+    listed = listed.order_by() if sort == "name" else listed.order_by(*ordering)
     rows = list(listed.values_list("pk", "name_index", "shown"))
     names = household_item_names(household=household, current={pk: index for pk, index, _ in rows})
     if sort == "name":
@@ -303,8 +300,9 @@ class JournalEntry(NamedTuple):
 _JOURNAL_FIELDS = ("pk", "at", "kind", "delta", "quantity_after", "undone_at", "actor__username")
 
 
-def _journal_entries(events: QuerySet[StockEvent]) -> list[JournalEntry]:
-    return [JournalEntry(*row) for row in events.values_list(*_JOURNAL_FIELDS)]
+def _journal_entries(rows: Iterable[tuple[Any, ...]]) -> list[JournalEntry]:
+    """JournalEntry rows from the values of _JOURNAL_FIELDS."""
+    return [JournalEntry(*row) for row in rows]
 
 
 def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_size: int = 20) -> UncountedPage:
@@ -316,7 +314,7 @@ def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_siz
         .values_list(*_JOURNAL_FIELDS)
     )
     page = uncounted_page(events, page_number, page_size)
-    return replace(page, object_list=[JournalEntry(*row) for row in page.object_list])
+    return replace(page, object_list=_journal_entries(page.object_list))
 
 
 def item_last_undoable(*, item_page: ItemPage, journal: UncountedPage) -> JournalEntry | None:
@@ -326,7 +324,7 @@ def item_last_undoable(*, item_page: ItemPage, journal: UncountedPage) -> Journa
     if target is None:
         return None
     shown = next((event for event in journal.object_list if event.pk == target), None)
-    return shown or _journal_entries(StockEvent.objects.filter(pk=target))[0]
+    return shown or _journal_entries(StockEvent.objects.filter(pk=target).values_list(*_JOURNAL_FIELDS))[0]
 
 
 def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:

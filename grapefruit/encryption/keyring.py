@@ -213,7 +213,7 @@ def decrypt_text(token: str, *, context: str, ring: KeyRing | None = None) -> st
 
 
 # Plaintexts of values that pages show on every view (item names, stores), by token and context: decrypting
-# costs about 5 µs a value, a look-up a tenth of that. A token never decrypts to anything else, so nothing goes
+# costs about 2.5 µs a value, a look-up a tenth of that. A token never decrypts to anything else, so nothing goes
 # stale; the memo is emptied when ENCRYPTION_KEYS changes, so a removed key is noticed. It lives in this process's
 # memory only, as inventory.names does (docs/ENCRYPTION.md: the threat is a stolen dump or backup). Bounded by
 # emptying it when full, which is rare and costs one round of decryption.
