@@ -50,14 +50,15 @@ def uncounted_page(rows: QuerySet[Any], raw_number: str | int | None, size: int)
 
     Numbers are read as Paginator.get_page reads them: page 1 for a missing or malformed one, the last page for
     one past the end (a stale link), which alone costs a count and a second read."""
-    number = _page_number(raw_number)
+    number = page_number(raw_number)
     page = _read(rows, number, size)
     if not page.object_list and number > 1:
         page = _read(rows, max(1, ceil(rows.count() / size)), size)
     return page
 
 
-def _page_number(raw: str | int | None) -> int:
+def page_number(raw: str | int | None) -> int:
+    """A page number as Paginator.get_page reads it: 1 for a missing or malformed one."""
     text = str(raw) if raw is not None else ""
     return int(text) if text.isdigit() and int(text) > 0 else 1
 

@@ -18,13 +18,12 @@ from django.utils import timezone
 from grapefruit.charts import BarChart, bar_chart
 from grapefruit.dates import Moments, calendar_day, day_label, month_label
 from grapefruit.money import format_money
-from grapefruit.pagination import UncountedPage
 from grapefruit.urlbuilders import id_url
 from inventory.categories import Category
 from inventory.chart import stock_chart
 from inventory.forecast import is_low_stock
 from inventory.models import Item, StockEvent
-from inventory.selectors import DashboardItem, ItemPage, JournalEntry, Spending
+from inventory.selectors import DashboardItem, ItemHistory, ItemPage, JournalEntry, Spending
 from inventory.units import format_amount, format_quantity
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -155,9 +154,7 @@ def journal_rows(events: Iterable[JournalEntry], *, unit: str, now: datetime) ->
 def item_page_display(
     item_page: ItemPage,
     *,
-    journal: UncountedPage,
-    undoable: JournalEntry | None,
-    levels: Sequence[tuple[datetime, Decimal]],
+    history: ItemHistory,
     now: datetime,
 ) -> dict[str, Any]:
     """Everything the item page shows, worded, apart from its forms."""
@@ -179,11 +176,11 @@ def item_page_display(
             threshold_days=item.household.low_stock_days,
         ),
         "accuracy": item_page.accuracy,
-        "journal": journal,
-        "journal_rows": journal_rows(journal.object_list, unit=item.unit, now=now),
-        "undo_label": event_sentence(undoable, item.unit) if undoable else "",
+        "journal": history.journal,
+        "journal_rows": journal_rows(history.journal.object_list, unit=item.unit, now=now),
+        "undo_label": event_sentence(history.undoable, item.unit) if history.undoable else "",
         "chart": stock_chart(
-            levels,
+            history.levels,
             now=now,
             unit=item.unit,
             name=item.name,

@@ -112,18 +112,14 @@ def _render_detail(
 ) -> HttpResponse:
     item = item_page.item
     now = timezone.now()
-    journal = selectors.item_journal(item_page=item_page, page_number=journal_page)
+    history = selectors.item_history(
+        item=item, page_number=journal_page, since=now - timedelta(days=CHART_DAYS)
+    )
     consume_form = forms_.get("consume_form") or ConsumeForm(
         item=item, initial={"amount": format_amount(item.usual_use)}
     )
     context = {
-        **item_page_display(
-            item_page,
-            journal=journal,
-            undoable=selectors.item_last_undoable(item_page=item_page, journal=journal),
-            levels=selectors.stock_levels(item=item, since=now - timedelta(days=CHART_DAYS)),
-            now=now,
-        ),
+        **item_page_display(item_page, history=history, now=now),
         "consume_form": consume_form,
         # Asked for more than is left: offer the rest in one click instead of a silent clamp.
         "use_up": format_quantity(item.quantity, item.unit)

@@ -1,9 +1,10 @@
-"""Reads behind the item page: one query for the item and its history counts, one for the chart."""
+"""Reads behind the item page: one query for the item, one for its journal page, undo target and chart."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from inventory import selectors
@@ -18,29 +19,38 @@ def make(user, household, quantity="30"):
     return item_create(actor=user, household=household, name="Rice", unit="kg", quantity=Decimal(quantity))
 
 
-def test_item_page_reads_the_item_with_its_undo_target_in_one_query(
+def test_item_page_reads_the_item_in_one_query_and_its_history_in_another(
     user, household, django_assert_num_queries
 ):
     rice = make(user, household)
     stock_consume(actor=user, item=rice, amount=Decimal(1))
     with django_assert_num_queries(1):
         page = selectors.item_page_get(household=household, item_id=rice.pk)
-    assert page.undo_target_id == rice.events.latest("id").pk
+    with django_assert_num_queries(1):
+        history = selectors.item_history(item=page.item, page_number=None, since=timezone.now())
+    assert history.undoable.pk == rice.events.latest("id").pk
+    assert [entry.kind for entry in history.journal.object_list] == ["consume", "adjust"]
+
+
+def history(rice, page_number=None, since=None):
+    return selectors.item_history(
+        item=rice, page_number=page_number, since=since or timezone.now() - timedelta(days=60)
+    )
 
 
 def test_the_journal_pages_by_twenty_without_counting_and_a_stale_page_shows_the_last(user, household):
     rice = make(user, household, quantity="100")
     for _ in range(24):
         stock_consume(actor=user, item=rice, amount=Decimal(1))  # 25 entries with the creation
-    page = selectors.item_page_get(household=household, item_id=rice.pk)
 
-    first = selectors.item_journal(item_page=page, page_number=None)
-    second = selectors.item_journal(item_page=page, page_number="2")
-    stale = selectors.item_journal(item_page=page, page_number="7")
+    first = history(rice).journal
+    second = history(rice, "2").journal
+    stale = history(rice, "7").journal
 
     assert (len(first.object_list), first.newer_number, first.older_number) == (20, None, 2)
     assert (len(second.object_list), second.newer_number, second.older_number) == (5, 1, None)
     assert (stale.number, len(stale.object_list)) == (2, 5)
+    assert first.object_list[0].actor_name == user.username
 
 
 def test_settled_predictions_are_counted_on_the_item_and_averaged_for_the_pages(user, household):
@@ -71,7 +81,7 @@ def test_the_chart_starts_at_the_level_the_window_begins_with(user, household):
     rice.refresh_from_db()
     stock_consume(actor=user, item=rice, amount=Decimal(2), at=now - timedelta(days=10))
     since = now - timedelta(days=60)
-    assert selectors.stock_levels(item=rice, since=since) == [
+    assert history(rice, since=since).levels == [
         (since, Decimal(10)),
         (now - timedelta(days=10), Decimal(8)),
     ]
@@ -83,21 +93,46 @@ def test_the_undo_target_is_found_when_the_first_journal_page_is_all_undone(user
         stock_consume(actor=user, item=rice, amount=Decimal(1))
     for _ in range(21):
         stock_undo_last(actor=user, item=rice)
-    page = selectors.item_page_get(household=household, item_id=rice.pk)
-    journal = selectors.item_journal(item_page=page, page_number=1)
-    assert all(event.undone_at for event in journal.object_list)
-    target = selectors.item_last_undoable(item_page=page, journal=journal)
-    assert target.pk == rice.events.filter(undone_at__isnull=True).latest("id").pk
+    found = history(rice)
+    assert all(event.undone_at for event in found.journal.object_list)
+    assert found.undoable.pk == rice.events.filter(undone_at__isnull=True).latest("id").pk
 
 
 def test_the_undo_target_is_the_change_recorded_last_even_when_backdated(user, household):
     rice = make(user, household)
     stock_consume(actor=user, item=rice, amount=Decimal(1))
     old_purchase = stock_add(actor=user, item=rice, amount=Decimal(5), at=timezone.now() - timedelta(days=60))
-    page = selectors.item_page_get(household=household, item_id=rice.pk)
-    journal = selectors.item_journal(item_page=page, page_number=1)
-    assert journal.object_list[0].pk != old_purchase.pk  # the journal is in time order
-    assert selectors.item_last_undoable(item_page=page, journal=journal).pk == old_purchase.pk
+    found = history(rice)
+    assert found.journal.object_list[0].pk != old_purchase.pk  # the journal is in time order
+    assert found.undoable.pk == old_purchase.pk
+
+
+def test_sqlite_reads_the_same_history_through_the_orm(user, household, other_membership, monkeypatch):
+    """Embedded mode runs on SQLite, where the history is read through the ORM: the same pages, undo target
+    and levels."""
+    rice = make(user, household, quantity="50")
+    now = timezone.now()
+    stock_add(actor=other_membership.user, item=rice, amount=Decimal(5), at=now - timedelta(days=90))
+    for days_ago in range(40, 0, -2):
+        stock_consume(actor=user, item=rice, amount=Decimal("0.5"), at=now - timedelta(days=days_ago))
+    stock_undo_last(actor=user, item=rice)
+    empty = ItemFactory(household=household)  # no journal at all
+    cases = [(rice, None), (rice, "2"), (rice, "9"), (rice, "junk"), (empty, None)]
+    since = now - timedelta(days=30)
+    on_postgresql = [selectors.item_history(item=item, page_number=n, since=since) for item, n in cases]
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert [selectors.item_history(item=item, page_number=n, since=since) for item, n in cases] == on_postgresql
+    first, second, stale, junk, nothing = on_postgresql
+    created, undone, last_live = first.journal.object_list[:3]  # created now: newest in time, oldest by id
+    assert undone.undone_at and first.undoable == last_live
+    assert (second.journal.number, stale.journal.number, junk.journal.number) == (2, 2, 1)
+    # The level the window starts with, the 14 live uses since (the 15th undone), the creation recorded now.
+    assert first.levels[0] == (since, Decimal("52.5")) and len(first.levels) == 16
+    assert first.levels[-1] == (created.at, created.quantity_after)
+    assert nothing == selectors.ItemHistory(journal=nothing.journal, undoable=None, levels=[])
+    assert nothing.journal.object_list == []
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -17,10 +17,8 @@ from django.db.models import (
     F,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     TextField,
 )
@@ -30,9 +28,12 @@ from django.shortcuts import get_object_or_404
 from grapefruit.dates import months_before
 from grapefruit.encryption import blind_index
 from grapefruit.models import Household
-from grapefruit.pagination import CountedPaginator, UncountedPage, uncounted_page
-from inventory.models import ITEM_NAME_PURPOSE, Item, PricePaid, StockEvent
+from grapefruit.pagination import CountedPaginator
+from inventory.models import ITEM_NAME_PURPOSE, Item, PricePaid
 from inventory.names import fold, household_item_names
+from inventory.selectors.history import ItemHistory as ItemHistory  # the item page's history, re-exported
+from inventory.selectors.history import JournalEntry as JournalEntry
+from inventory.selectors.history import item_history as item_history
 
 SORTS = {
     "runout": ("predicted_runout", "id"),
@@ -66,30 +67,17 @@ def item_get(*, household: Household, item_id: int) -> Item:
 
 @dataclass(frozen=True)
 class ItemPage:
-    """An item with what its page tells about its history, read in one query."""
+    """An item with how well its run-outs were predicted, read in one query (its history: selectors.history)."""
 
     item: Item
     accuracy: Accuracy
-    undo_target_id: int | None  # the live journal entry recorded last
 
 
 def item_page_get(*, household: Household, item_id: int) -> ItemPage:
-    """The household's item (or 404), with the journal entry an undo would take back, from a subquery of the
-    same query."""
-    live = (
-        StockEvent.objects.filter(item=OuterRef("pk"), undone_at__isnull=True)
-        .order_by("-id")
-        .values("pk")[:1]
-    )
-    item = get_object_or_404(
-        Item.objects.annotate(undo_target_id=Subquery(live)), pk=item_id, household=household
-    )
+    """The household's item (or 404) for its page."""
+    item = get_object_or_404(Item, pk=item_id, household=household)
     item.household = household  # the one the request already holds: no join to read it again
-    return ItemPage(
-        item=item,
-        accuracy=Accuracy.of(item.settled_forecasts, item.settled_error_days),
-        undo_target_id=item.undo_target_id,  # type: ignore[attr-defined]
-    )
+    return ItemPage(item=item, accuracy=Accuracy.of(item.settled_forecasts, item.settled_error_days))
 
 
 def item_by_name(*, household: Household, name: str) -> Item | None:
@@ -282,61 +270,6 @@ def _page_by_name(
     page = Paginator(ordered, page_size).get_page(page_number)
     by_pk = {row.pk: row for row in _dashboard_items(Item.objects.filter(pk__in=page.object_list))}
     return page, [by_pk[pk] for pk in page.object_list if pk in by_pk]
-
-
-class JournalEntry(NamedTuple):
-    """One journal line as the item page shows it (read as a tuple: 20 model instances and their actors cost more
-    than the rest of the line)."""
-
-    pk: int
-    at: datetime
-    kind: str
-    delta: Decimal
-    quantity_after: Decimal
-    undone_at: datetime | None
-    actor_name: str | None
-
-
-_JOURNAL_FIELDS = ("pk", "at", "kind", "delta", "quantity_after", "undone_at", "actor__username")
-
-
-def _journal_entries(rows: Iterable[tuple[Any, ...]]) -> list[JournalEntry]:
-    """JournalEntry rows from the values of _JOURNAL_FIELDS."""
-    return [JournalEntry(*row) for row in rows]
-
-
-def item_journal(*, item_page: ItemPage, page_number: str | int | None, page_size: int = 20) -> UncountedPage:
-    """One page of the item's journal, newest first, as JournalEntry rows, in one query; not counted: a year of
-    journal would be read whole on every view (grapefruit.pagination)."""
-    events = (
-        StockEvent.objects.filter(item_id=item_page.item.pk)
-        .order_by("-at", "-id")
-        .values_list(*_JOURNAL_FIELDS)
-    )
-    page = uncounted_page(events, page_number, page_size)
-    return replace(page, object_list=_journal_entries(page.object_list))
-
-
-def item_last_undoable(*, item_page: ItemPage, journal: UncountedPage) -> JournalEntry | None:
-    """The change an undo takes back: the one recorded last that is not undone (an old receipt applied today is
-    undone before yesterday's use). Its id comes with the item; the journal's page shown usually holds it."""
-    target = item_page.undo_target_id
-    if target is None:
-        return None
-    shown = next((event for event in journal.object_list if event.pk == target), None)
-    return shown or _journal_entries(StockEvent.objects.filter(pk=target).values_list(*_JOURNAL_FIELDS))[0]
-
-
-def stock_levels(*, item: Item, since: datetime) -> list[tuple[datetime, Decimal]]:
-    """The stock from each point in time on, oldest first, for the chart (one query): the level at `since` when
-    the journal goes back further, then the stock after each live journal entry since."""
-    live = item.events.filter(undone_at__isnull=True)
-    last_before = live.filter(at__lt=since).order_by("-at", "-id").values("pk")[:1]
-    rows = live.filter(Q(at__gte=since) | Q(pk=Subquery(last_before))).order_by("at", "id")
-    levels = list(rows.values_list("at", "quantity_after"))
-    if levels and levels[0][0] < since:
-        levels[0] = (since, levels[0][1])  # the level the window starts with
-    return levels
 
 
 def forecast_errors(*, item_ids: Collection[int] | QuerySet) -> dict[int, Accuracy]:
