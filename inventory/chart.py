@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -68,9 +69,12 @@ class _Scale:
     end: datetime
     top_value: Decimal
 
+    @cached_property
+    def _width_per_second(self) -> float:
+        return (WIDTH - LEFT - RIGHT) / max((self.end - self.start).total_seconds(), 1.0)
+
     def x(self, at: datetime) -> float:
-        span = max((self.end - self.start).total_seconds(), 1.0)
-        return round(LEFT + (WIDTH - LEFT - RIGHT) * (at - self.start).total_seconds() / span, 1)
+        return round(LEFT + (at - self.start).total_seconds() * self._width_per_second, 1)
 
     def y(self, level: Decimal) -> float:
         return round(HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * float(level / self.top_value), 1)
@@ -116,13 +120,13 @@ def _y_values(top: Decimal) -> list[Decimal]:
 
 
 def _step_points(scale: _Scale, levels: Sequence[tuple[datetime, Decimal]], now: datetime) -> str:
-    coords: list[tuple[float, float]] = []
-    for at, level in levels:
-        if coords:
-            coords.append((scale.x(at), coords[-1][1]))  # hold the previous level until this change: a step
-        coords.append((scale.x(at), scale.y(level)))
-    coords.append((scale.x(now), coords[-1][1]))
-    return " ".join(f"{x},{y}" for x, y in coords)
+    """Each level held from its change until the next one (until now for the last): a step line."""
+    xs = [scale.x(at) for at, _ in levels]
+    xs.append(scale.x(now))
+    return " ".join(
+        f"{xs[index]},{y} {xs[index + 1]},{y}"
+        for index, y in enumerate(scale.y(level) for _, level in levels)
+    )
 
 
 def _x_ticks(scale: _Scale, now: datetime, today: date) -> list[Tick]:
