@@ -150,6 +150,14 @@ def _prices_paid(household: Household, items: list[Item], rng: random.Random) ->
                     currency="USD",
                 )
             )
+    # The newest price of each item at each store is marked latest, as price_paid_record marks it.
+    latest: dict[tuple[int, str], PricePaid] = {}
+    for row in rows:
+        key = (row.item.pk, row.store)
+        if key not in latest or row.paid_on >= latest[key].paid_on:
+            latest[key] = row
+    for row in latest.values():
+        row.is_latest = True
     PricePaid.objects.bulk_create(rows, batch_size=1000)
 
 
