@@ -60,7 +60,8 @@ def catalog_latest(
 
 
 # The price reads of the items a query picks (a CTE `chosen` of their ids, `item_id`), each read once for them all:
-# the latest price paid at each store (cheapest first, then the latest paid), the unit prices paid since
+# the latest price paid at each store (in no order: pricing_from_columns sorts them, since PostgreSQL 15 sorts
+# each array with an ORDER BY apart, six sorts per item for one order), the unit prices paid since
 # %(since)s (oldest first), and the catalogue's price (hand-entered before estimated, then the latest). Rows are
 # found by item, not by household: the items are the household's (the queries that pick them say so), and a price
 # always belongs to its item's household (price_paid_record, catalog_price_record). Raw SQL, because the cart page
@@ -72,13 +73,13 @@ price AS MATERIALIZED (
     FROM inventory_pricepaid p
     WHERE p.item_id = ANY(ARRAY(SELECT item_id FROM chosen)) AND (p.is_latest OR p.paid_on >= %(since)s)
 ), prices AS MATERIALIZED (
-    SELECT item_id,
-        array_agg(store_index ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS store_indexes,
-        array_agg(store ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS stores,
-        array_agg(unit_price ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS unit_prices,
-        array_agg(currency ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS currencies,
-        array_agg(paid_on ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS paid_on,
-        array_agg(pack_size ORDER BY unit_price, paid_on DESC, id DESC) FILTER (WHERE is_latest) AS pack_sizes,
+    SELECT item_id, array_agg(id) FILTER (WHERE is_latest) AS ids,
+        array_agg(store_index) FILTER (WHERE is_latest) AS store_indexes,
+        array_agg(store) FILTER (WHERE is_latest) AS stores,
+        array_agg(unit_price) FILTER (WHERE is_latest) AS unit_prices,
+        array_agg(currency) FILTER (WHERE is_latest) AS currencies,
+        array_agg(paid_on) FILTER (WHERE is_latest) AS paid_on,
+        array_agg(pack_size) FILTER (WHERE is_latest) AS pack_sizes,
         array_agg(unit_price ORDER BY paid_on, id) FILTER (WHERE paid_on >= %(since)s) AS recent
     FROM price GROUP BY item_id
 ), catalog AS MATERIALIZED (
@@ -87,7 +88,7 @@ price AS MATERIALIZED (
     ORDER BY c.item_id, c.source = 'manual' DESC, c.observed_at DESC, c.id DESC
 )"""
 PRICE_COLUMNS = """
-    prices.store_indexes, prices.stores, prices.unit_prices, prices.currencies, prices.paid_on, prices.pack_sizes,
+    prices.ids, prices.store_indexes, prices.stores, prices.unit_prices, prices.currencies, prices.paid_on, prices.pack_sizes,
     prices.recent, catalog.price, catalog.currency, catalog.source"""
 PRICE_JOINS = """
 LEFT JOIN prices ON prices.item_id = chosen.item_id
@@ -117,18 +118,31 @@ def pricing_from_columns(
     today: date,
 ) -> ItemPricing:
     """An item's ItemPricing from the PRICE_COLUMNS of its row."""
-    indexes, tokens, unit_prices, currencies, paid_on, pack_sizes, recent, price, price_currency, source = (
-        columns
-    )
+    (
+        ids,
+        indexes,
+        tokens,
+        unit_prices,
+        currencies,
+        paid_on,
+        pack_sizes,
+        recent,
+        price,
+        price_currency,
+        source,
+    ) = columns
     if indexes is None and price is None and recent is None:
         return unpriced(currency)  # never paid for, not in the catalogue
+    # The arrays come in the same order, but no particular one: cheapest first, then the latest paid.
+    latest = sorted(
+        zip(unit_prices or (), paid_on or (), ids or (), indexes or (), tokens or (), currencies or (),
+            pack_sizes or (), strict=True),
+        key=lambda price: (price[0], -price[1].toordinal(), -price[2]),
+    )  # fmt: skip
     store_prices = tuple(
         inventory_selectors.LatestPrice(item_id, stores(index, token), unit_price, code, day, pack)
-        for index, token, unit_price, code, day, pack in zip(
-            indexes or (), tokens or (), unit_prices or (), currencies or (), paid_on or (), pack_sizes or (),
-            strict=True,
-        )
-    )  # fmt: skip
+        for unit_price, day, _, index, token, code, pack in latest
+    )
     catalog = None if price is None else (price, price_currency, source == CatalogPrice.Source.ESTIMATE)
     quote = pricing.choose_price(
         store_prices=store_prices,

@@ -136,3 +136,30 @@ def test_the_cart_statement_stays_short_enough_for_psycopg_to_keep_it_parsed():
     from orders.selectors.cart import _CART_PAGE_SQL
 
     assert len(_CART_PAGE_SQL.encode()) <= MAX_CACHED_STATEMENT_LENGTH
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_store_prices_are_cheapest_first_then_the_latest_paid(household, monkeypatch, vendor):
+    """Recorded in another order than they are listed: PostgreSQL returns the arrays unsorted."""
+    flour = low_item(household=household, name="Flour", quantity="0")
+    for days_ago, total, store in (
+        (3, "2.60", "Bulk Barn"),
+        (30, "1.90", "Aldo"),
+        (40, "2.10", "FreshWay"),
+        (10, "1.90", "Corner Grocer"),  # as cheap as Aldo, and paid later: listed before it
+    ):
+        paid(item=flour, total=total, store=store, days_ago=days_ago)
+    monkeypatch.setattr(connection, "vendor", vendor)
+    today = timezone.localdate()
+
+    (row,) = selectors.cart_get(household=household, today=today).suggestions
+    priced = selectors.item_pricing(
+        household=household,
+        items=[flour],
+        preferences=selectors.preferences_get(household=household),
+        today=today,
+    )
+
+    expected = ["Corner Grocer", "Aldo", "FreshWay", "Bulk Barn"]
+    assert [price.store for price in row.pricing.store_prices] == expected
+    assert [price.store for price in priced[flour.pk].store_prices] == expected
