@@ -57,10 +57,17 @@ def uncounted_page(rows: QuerySet[Any], raw_number: str | int | None, size: int)
     return page
 
 
+# Far past the last page of any log, and small enough that its offset fits the database's integers: a larger
+# number (a mistyped or hostile link) is read as this one, and shows the last page like any stale link.
+MAX_PAGE_NUMBER = 1_000_000
+
+
 def page_number(raw: str | int | None) -> int:
-    """A page number as Paginator.get_page reads it: 1 for a missing or malformed one."""
+    """A page number as Paginator.get_page reads it: 1 for a missing or malformed one; at most MAX_PAGE_NUMBER."""
     text = str(raw) if raw is not None else ""
-    return int(text) if text.isdigit() and int(text) > 0 else 1
+    if not text.isdecimal() or int(text) < 1:  # isdigit() would let "²" through to int()
+        return 1
+    return min(int(text), MAX_PAGE_NUMBER)
 
 
 def _read(rows: QuerySet[Any], number: int, size: int) -> UncountedPage:

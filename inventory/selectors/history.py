@@ -70,7 +70,7 @@ def item_history(
     else:
         journal = UncountedPage(_entries(page_rows[:page_size]), number, has_older=len(page_rows) > page_size)
     return ItemHistory(
-        journal=journal, undoable=undoable[0] if undoable else None, levels=_from(levels, since)
+        journal=journal, undoable=undoable[0] if undoable else None, levels=_levels_from(levels, since)
     )
 
 
@@ -105,7 +105,7 @@ def _item_history_portable(
     return ItemHistory(
         journal=_journal_page(item, page_number, size),
         undoable=undoable[0] if undoable else None,
-        levels=_from(levels.values_list("at", "quantity_after"), since),
+        levels=_levels_from(levels.values_list("at", "quantity_after"), since),
     )
 
 
@@ -122,7 +122,7 @@ def _entries(rows: Iterable[tuple[Any, ...]]) -> list[JournalEntry]:
     return [JournalEntry(*row) for row in rows]
 
 
-def _from(rows: Iterable[tuple[datetime, Decimal]], since: datetime) -> list[tuple[datetime, Decimal]]:
+def _levels_from(rows: Iterable[tuple[datetime, Decimal]], since: datetime) -> list[tuple[datetime, Decimal]]:
     levels = list(rows)
     if levels and levels[0][0] < since:
         levels[0] = (since, levels[0][1])  # the level the window starts with
