@@ -27,7 +27,11 @@ def render_page(
     """Render `template_name` (Jinja2, under templates/jinja2/) as the content of a page called `title`.
 
     `styles` are static paths of the page's own stylesheets (CSP: no inline styles)."""
+    # Django's Jinja2 backend adds `csrf_token`, `csrf_input` and `request` to the dict it is given: a copy, so
+    # they stay out of the layout's context. There Jinja2's `csrf_token`, a lazy string, masked the token anew at
+    # each of its three reads (about 30 µs each); the layout's own is masked once.
+    content_context = dict(context)
     # Jinja2 escaped every value while rendering: the result is HTML, safe to place in the layout as it is.
-    content = mark_safe(engines["jinja2"].get_template(template_name).render(context, request))  # noqa: S308
+    content = mark_safe(engines["jinja2"].get_template(template_name).render(content_context, request))  # noqa: S308
     layout = {**context, "page_title": title, "page_content": content, "page_styles": styles}
     return render(request, "base.html", layout, status=status)
