@@ -72,7 +72,8 @@ class LineRow(NamedTuple):
     total_price: Decimal | None
     action: str
     item_name: str | None  # the matched item's, None without one
-    new_item_name: str
+    # None where the line adds to its item: nothing shows it then, so it is not decrypted.
+    new_item_name: str | None
     confidence: Decimal
     match_source: str
     flags: list[str]
@@ -83,9 +84,75 @@ _LINE_ROW_COLUMNS = tuple("item__name" if name == "item_name" else name for name
 
 
 def receipt_line_rows(*, receipt: Receipt) -> list[LineRow]:
-    """The lines in order, with their items' names (one query); only the columns the review shows."""
-    rows = receipt.lines.order_by("position").values_list(*_LINE_ROW_COLUMNS)
-    return [LineRow._make(row) for row in rows]
+    """The lines in order, with their items' names (one query); only the columns the review shows.
+
+    On PostgreSQL the query is written out and its values decrypted here: for 40 lines the ORM's compiling and
+    per-value converters cost as much again as the reading and decrypting (1.4 ms against 0.75 ms). SQLite (the
+    embedded default) reads through the ORM, with the same result (receipts/tests/test_selectors.py)."""
+    if connection.vendor != "postgresql":
+        rows = receipt.lines.order_by("position").values_list(*_LINE_ROW_COLUMNS)
+        return [_unshown_new_item_name(LineRow._make(row)) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(_LINE_ROWS_SQL, [receipt.pk])
+        return [_line_row(*row) for row in cursor.fetchall()]
+
+
+def _adds_to_item(action: str, item_name: str | None) -> bool:
+    return action == ReceiptLine.Action.ADD_EXISTING and item_name is not None
+
+
+def _unshown_new_item_name(row: LineRow) -> LineRow:
+    return row._replace(new_item_name=None) if _adds_to_item(row.action, row.item_name) else row
+
+
+_LINE = {field.name: field for field in ReceiptLine._meta.concrete_fields} | {"pk": ReceiptLine._meta.pk}
+_ITEM_NAME = Item._meta.get_field("name")
+# LineRow's fields in order, as columns of the line (`l`) and its item (`i`). Names come from the models.
+_LINE_ROWS_SQL = (
+    "SELECT "  # noqa: S608
+    + ", ".join(
+        f"i.{_ITEM_NAME.column}" if name == "item_name" else f"l.{_LINE[name].column}"
+        for name in LineRow._fields
+    )
+    + f" FROM {ReceiptLine._meta.db_table} l LEFT JOIN {Item._meta.db_table} i ON i.id = l.{_LINE['item'].column}"
+    f" WHERE l.{_LINE['receipt'].column} = %s ORDER BY l.{_LINE['position'].column}"
+)
+
+
+def _line_row(
+    pk: int,
+    position: int,
+    printed_name: str,
+    name: str,
+    quantity: Decimal,
+    unit: str,
+    total_price: str | None,
+    action: str,
+    item_name: str | None,
+    new_item_name: str,
+    confidence: Decimal,
+    match_source: str,
+    flags: str,
+    is_return: bool,
+) -> LineRow:
+    """A row of _LINE_ROWS_SQL as the ORM would read it: encrypted columns decrypted, flags parsed."""
+    item = None if item_name is None else _ITEM_NAME.decrypt_value(item_name)
+    return LineRow(
+        pk,
+        position,
+        _LINE["printed_name"].decrypt_value(printed_name),
+        _LINE["name"].decrypt_value(name),
+        quantity,
+        unit,
+        None if total_price is None else _LINE["total_price"].decrypt_value(total_price),
+        action,
+        item,
+        None if _adds_to_item(action, item) else _LINE["new_item_name"].decrypt_value(new_item_name),
+        confidence,
+        match_source,
+        _LINE["flags"].from_db_value(flags, None, connection),
+        is_return,
+    )
 
 
 def household_items(*, household: Any) -> QuerySet[Any]:
