@@ -9,7 +9,7 @@ page belongs to: the events themselves hold ids, never names. Codes without a se
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -135,11 +135,6 @@ class Row:
     sentence: str
 
 
-class _Blank(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
 def sentences(
     events: Sequence[LogEntry],
     *,
@@ -162,7 +157,7 @@ def sentences(
 
 def _sentence(event: LogEntry, member: str, names: _TargetNames) -> str:
     done, tried = SENTENCES.get(event.action, ("{actor}: " + event.action, event.action))
-    fields = _Blank(_fields(event, member, names))
+    fields = _Fields(event, member, names)
     if event.outcome == AuditEvent.Outcome.OK:
         # A sentence that starts with the member's name keeps it as they wrote it.
         return (
@@ -175,22 +170,44 @@ def _sentence(event: LogEntry, member: str, names: _TargetNames) -> str:
     return f"{fields['actor']} tried to {tried.format_map(fields)}{refusal}"
 
 
-def _fields(event: LogEntry, member: str, names: _TargetNames) -> dict[str, str]:
-    details: Mapping[str, Any] = event.details or {}
-    item = names.item(details.get("item"))
-    target = names.target(event) or item or "something"
-    unit = names.unit(event)
-    fields = {
-        "actor": member,
-        "target": target,
-        "item": item or "an item",
-        "amount": _amount(details.get("delta"), unit) + ("of " if details.get("delta") else ""),
-        "quantity": _amount(details.get("quantity"), unit).strip(),
-        "fields": " and ".join(str(name) for name in details.get("fields", [])) or "entry",
-        "count": str(len(details.get("items", [])) or details.get("count", "")),
-    }
-    fields.update({key: str(value) for key, value in details.items() if key not in fields})
-    return fields
+class _Fields(dict[str, str]):
+    """The fields a sentence can name, each worked out when the sentence first asks for it (most use two or
+    three): the member, then those in _FIELDS, then the event's details as text, else blank."""
+
+    __slots__ = ("details", "event", "names")
+
+    def __init__(self, event: LogEntry, member: str, names: _TargetNames) -> None:
+        super().__init__(actor=member)
+        self.event = event
+        self.details: Mapping[str, Any] = event.details or {}
+        self.names = names
+
+    def __missing__(self, key: str) -> str:
+        make = _FIELDS.get(key)
+        if make is not None:
+            value = make(self)
+        elif key in self.details:
+            value = str(self.details[key])
+        else:
+            return ""
+        self[key] = value
+        return value
+
+    def item_name(self) -> str:
+        return self.names.item(self.details.get("item"))
+
+    def amount_of(self, key: str) -> str:
+        return _amount(self.details.get(key), self.names.unit(self.event))
+
+
+_FIELDS: dict[str, Callable[[_Fields], str]] = {
+    "target": lambda fields: fields.names.target(fields.event) or fields.item_name() or "something",
+    "item": lambda fields: fields.item_name() or "an item",
+    "amount": lambda fields: fields.amount_of("delta") + ("of " if fields.details.get("delta") else ""),
+    "quantity": lambda fields: fields.amount_of("quantity").strip(),
+    "fields": lambda fields: " and ".join(str(name) for name in fields.details.get("fields", [])) or "entry",
+    "count": lambda fields: str(len(fields.details.get("items", [])) or fields.details.get("count", "")),
+}
 
 
 def _amount(value: Any, unit: str) -> str:
