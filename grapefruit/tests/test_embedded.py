@@ -106,6 +106,10 @@ def test_embedded_mode_serves_login_and_the_demo_login_works(embedded_env, embed
 
     assert "Whole milk" in dashboard
     assert "Log out" in dashboard
+    # The audit page reads names with written-out SQL on every database, and its page through the ORM on SQLite.
+    audit = opener.open(embedded_server + "/audit/").read().decode()
+    assert "demo signed in" in audit
+    assert re.search(r"demo used [0-9.]+ [a-z]+ of [A-Z][a-z]+", audit)  # the item's name and unit, decrypted
 
 
 def test_embedded_worker_runs_background_tasks_from_the_filesystem_queue(embedded_env):
