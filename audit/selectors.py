@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from grapefruit.models import Membership
-from grapefruit.pagination import UncountedPage, uncounted_page
+from grapefruit.pagination import UncountedPage, page_number, uncounted_page
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,54 @@ def audit_log_page(
     *, household: Any, filters: AuditFilters | None, raw_number: str | None, size: int
 ) -> UncountedPage:
     """A page of the events the filters select, newest first, as LogEntry rows, in one query. The log is not
-    counted (grapefruit.pagination): the filters and the CSV export serve whoever wants all of it."""
-    page = uncounted_page(audit_entries_for_household(household=household, filters=filters), raw_number, size)
+    counted (grapefruit.pagination): the filters and the CSV export serve whoever wants all of it.
+
+    On PostgreSQL the query is written out: the ORM took as long to compile it and convert its rows as
+    PostgreSQL took to run it and the details to be decrypted (0.88 ms against 0.48 ms a page). SQLite (the
+    embedded default), and a page past the end, which pagination answers with the last page, go through the ORM,
+    with the same result (audit/tests/test_selectors.py)."""
+    filters = filters or AuditFilters()
+    number = page_number(raw_number)
+    if connection.vendor == "postgresql":
+        found = _page_rows(household, filters, offset=(number - 1) * size, limit=size + 1)
+        if found or number == 1:
+            return UncountedPage(found[:size], number, has_older=len(found) > size)
+    page = uncounted_page(audit_entries_for_household(household=household, filters=filters), number, size)
     return replace(page, object_list=log_entries(page.object_list))
+
+
+_EVENT = {field.attname: field for field in AuditEvent._meta.concrete_fields}
+_DETAILS = _EVENT["details"]
+
+
+def _page_rows(household: Any, filters: AuditFilters, *, offset: int, limit: int) -> list[LogEntry]:
+    """The events the filters select, as audit_events_for_household selects them, in the log's order."""
+    where, params = [f"{_EVENT['household_id'].column} = %s"], [household.pk]
+    if filters.action:  # action__startswith, as Django writes it for PostgreSQL
+        where.append(f"{_EVENT['action'].column} LIKE %s")
+        params.append(connection.ops.prep_for_like_query(filters.action) + "%")
+    if filters.actor_id:
+        where.append(f"{_EVENT['actor_id'].column} = %s")
+        params.append(filters.actor_id)
+    if filters.since:
+        where.append(f"{_EVENT['created_at'].column} >= %s")
+        params.append(_start_of(filters.since))
+    if filters.until:
+        where.append(f"{_EVENT['created_at'].column} < %s")
+        params.append(_start_of(filters.until) + timedelta(days=1))
+    columns = ", ".join(_EVENT[name].column for name in _ENTRY_COLUMNS)
+    order = f"{_EVENT['created_at'].column} DESC, {AuditEvent._meta.pk.column} DESC"  # Meta.ordering
+    # Table and column names come from the model, values are parameters.
+    sql = (
+        f"SELECT {columns} FROM {AuditEvent._meta.db_table} WHERE {' AND '.join(where)} "  # noqa: S608
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return [
+            LogEntry(*row[:5], _DETAILS.from_db_value(row[5], None, connection), row[6])
+            for row in cursor.fetchall()
+        ]
 
 
 @dataclass(frozen=True, slots=True)
