@@ -107,15 +107,18 @@ def _unshown_new_item_name(row: LineRow) -> LineRow:
 
 _LINE = {field.name: field for field in ReceiptLine._meta.concrete_fields} | {"pk": ReceiptLine._meta.pk}
 _ITEM_NAME = Item._meta.get_field("name")
-# LineRow's fields in order, as columns of the line (`l`) and its item (`i`). Names come from the models.
+# The matched item's name, looked up by primary key for each line: a join let PostgreSQL hash the household's
+# whole item table for 40 lines (0.28 ms of the statement's 0.4 ms with 2,000 items).
+_ITEM_NAME_OF_LINE = (
+    f"(SELECT i.{_ITEM_NAME.column} FROM {Item._meta.db_table} i WHERE i.id = l.{_LINE['item'].column})"  # noqa: S608
+)
+# LineRow's fields in order, as columns of the line (`l`). Names come from the models.
 _LINE_ROWS_SQL = (
     "SELECT "  # noqa: S608
     + ", ".join(
-        f"i.{_ITEM_NAME.column}" if name == "item_name" else f"l.{_LINE[name].column}"
-        for name in LineRow._fields
+        _ITEM_NAME_OF_LINE if name == "item_name" else f"l.{_LINE[name].column}" for name in LineRow._fields
     )
-    + f" FROM {ReceiptLine._meta.db_table} l LEFT JOIN {Item._meta.db_table} i ON i.id = l.{_LINE['item'].column}"
-    f" WHERE l.{_LINE['receipt'].column} = %s ORDER BY l.{_LINE['position'].column}"
+    + f" FROM {ReceiptLine._meta.db_table} l WHERE l.{_LINE['receipt'].column} = %s ORDER BY l.{_LINE['position'].column}"
 )
 
 
