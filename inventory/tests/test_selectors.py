@@ -123,7 +123,9 @@ def test_sqlite_reads_the_same_history_through_the_orm(user, household, other_me
 
     monkeypatch.setattr(connection, "vendor", "sqlite")
 
-    assert [selectors.item_history(item=item, page_number=n, since=since) for item, n in cases] == on_postgresql
+    assert [
+        selectors.item_history(item=item, page_number=n, since=since) for item, n in cases
+    ] == on_postgresql
     first, second, stale, junk, nothing = on_postgresql
     created, undone, last_live = first.journal.object_list[:3]  # created now: newest in time, oldest by id
     assert undone.undone_at and first.undoable == last_live
