@@ -3,6 +3,7 @@ backoff, then migrate (under an advisory lock: the production smoke test starts 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -69,11 +70,20 @@ class LatePostgres:
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket) -> None:
-        with source, target:
+        try:
             while data := source.recv(65536):
                 target.sendall(data)
+        except OSError:
+            pass
+        # Pass the end on rather than closing both sockets here: a close from this thread does not wake the other
+        # direction's recv(), which then keeps its socket, and its connection to PostgreSQL, open.
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+        source.close()
 
     def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() in _accept, as close() would not
         self.listener.close()
 
 
