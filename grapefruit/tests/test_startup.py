@@ -88,9 +88,9 @@ class LatePostgres:
 
 
 @pytest.fixture
-def late_postgres(django_db_setup, django_db_blocker) -> Iterator[LatePostgres]:
-    with django_db_blocker.unblock():
-        connection.ensure_connection()
+def late_postgres(django_db_setup) -> Iterator[LatePostgres]:
+    # No connection of this process is opened here: one opened outside a test's transaction was never closed,
+    # and its idle session made pytest's drop of the test database fail at the end of every full run.
     proxy = LatePostgres(free_port())
     yield proxy
     proxy.close()
