@@ -191,3 +191,47 @@ def test_dashboard_counts_agree_with_the_low_stock_rule_and_the_filters(
     assert page.page.paginator.count == shown.count() == len(page.items)
     assert page.accuracy == selectors.Accuracy.of(2 * len(cases), 3 * len(cases))
     assert other.pk not in {row.pk for row in page.items}
+
+
+@pytest.mark.parametrize("sort", ["runout", "category"])
+def test_sqlite_pages_the_same_dashboard_rows_through_the_orm(household, monkeypatch, sort):
+    """On PostgreSQL the rows are read with the counts' SQL filters; SQLite (the embedded default) reads them
+    through the ORM: the same rows, in the same order, on every page and filter."""
+    today = timezone.localdate()
+    ItemFactory(quantity=Decimal(0))  # another household's: never listed here
+    for number in range(23):
+        ItemFactory(
+            household=household,
+            quantity=Decimal(number % 4),
+            minimum=Decimal(2) if number % 5 == 0 else None,
+            predicted_runout=None if number % 3 == 0 else today + timedelta(days=number % 9 - 2),
+            archived_at=timezone.now() if number % 7 == 0 else None,
+            category=("dairy", "pantry", "produce")[number % 3],
+        )
+    cases = [
+        {"page_number": n, "archived": archived, "category": category, "low_only": low}
+        for n in (None, "2", "3", "99")
+        for archived, category, low in (
+            (False, "", False),
+            (True, "", False),
+            (False, "dairy", True),
+            (False, "", True),
+        )
+    ]
+
+    def pages():
+        return [
+            (result.items, result.page.number, result.page.paginator.num_pages)
+            for result in (
+                selectors.dashboard_page(household=household, today=today, sort=sort, page_size=5, **case)
+                for case in cases
+            )
+        ]
+
+    on_postgresql = pages()
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    assert pages() == on_postgresql
+    first, second = on_postgresql[0][0], on_postgresql[4][0]
+    assert len(first) == 5 and not {row.pk for row in first} & {row.pk for row in second}
+    assert on_postgresql[12][1] == on_postgresql[12][2]  # page 99: the last page
