@@ -252,10 +252,6 @@ def _pantry_counts(*, household: Household, soon: date, shown: _ShownFilters) ->
         return _PantryCounts(*cursor.fetchone())
 
 
-# The dashboard's orders in SQL, as SORTS gives them to the ORM (the run-out's empty dates last).
-_ORDER_SQL = {"runout": "predicted_runout ASC NULLS LAST, id", "category": "category ASC NULLS LAST, id"}
-
-
 def _dashboard_rows(
     household: Household, shown: _ShownFilters, soon: date, sort: str, *, offset: int, limit: int
 ) -> list[DashboardItem]:
@@ -263,10 +259,11 @@ def _dashboard_rows(
     compiling the same query from Q objects on every dashboard view (bench/OPTIMISATIONS.md); SQLite keeps the ORM
     (test_selectors checks that both give the same pages)."""
     shown_sql, shown_params = _shown_sql(shown, soon)
+    column, tie_breaker = SORTS.get(sort) or SORTS["runout"]  # as dashboard_page orders through the ORM
     sql = (
         f"SELECT {', '.join('id' if field == 'pk' else field for field in ROW_FIELDS)}"  # noqa: S608
         f" FROM {Item._meta.db_table} WHERE household_id = %s AND {shown_sql}"
-        f" ORDER BY {_ORDER_SQL.get(sort, _ORDER_SQL['runout'])} LIMIT %s OFFSET %s"
+        f" ORDER BY {column} ASC NULLS LAST, {tie_breaker} LIMIT %s OFFSET %s"
     )
     name = Item._meta.get_field("name")
     with connection.cursor() as cursor:
