@@ -202,6 +202,8 @@ class PricePaid(models.Model):
         indexes = [
             models.Index(fields=["item", "store_index", "paid_on"], name="inventory_price_item_store_idx"),
             models.Index(fields=["household", "paid_on"], name="inventory_price_household_idx"),
+            # The item's newest price in one probe: the cart checks its stored price choices against it.
+            models.Index(fields=["item", "id"], name="inventory_price_item_id_idx"),
         ]
 
     def __str__(self) -> str:

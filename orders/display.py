@@ -18,7 +18,8 @@ from inventory.display import runout_phrase
 from inventory.units import format_amount, format_quantity
 from orders.brands import BrandChoice
 from orders.pricing import PriceSource
-from orders.selectors import CartRow, ItemPricing
+from orders.selectors import CartRow
+from orders.selectors.prices import ChosenPrice
 
 # The cart page lists this many running-low items; "Add everything running low" adds them all.
 SUGGESTIONS_SHOWN = 50
@@ -62,7 +63,7 @@ def percent_up(ratio: Decimal | None) -> str:
     return "" if ratio is None else f"+{round((ratio - 1) * 100)}%"
 
 
-def price_html(pricing: ItemPricing, unit: str) -> Markup:
+def price_html(pricing: ChosenPrice, unit: str) -> Markup:
     """ "3.48 USD/pcs at Corner Grocer", labelled when it comes from the catalogue or is an estimate, with a note
     when the price has risen; "no price yet" when none is known."""
     quote = pricing.quote

@@ -17,7 +17,7 @@ from django.utils import timezone
 from grapefruit.encryption import BlindIndexField, EncryptedJSONField, EncryptedTextField
 from grapefruit.models import Household
 from inventory.categories import Category
-from inventory.models import MAX_QUANTITY, Item
+from inventory.models import MAX_QUANTITY, Item, PricePaid
 
 # Larger than any grocery line; bigger numbers are typing or reading mistakes.
 MAX_PRICE = Decimal("100000")
@@ -60,6 +60,8 @@ class CatalogPrice(models.Model):
         ]
         indexes = [
             models.Index(fields=["item", "source", "observed_at"], name="orders_price_item_latest_idx"),
+            # The item's newest entry in one probe: the cart checks its stored price choices against it.
+            models.Index(fields=["item", "id"], name="orders_price_item_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +70,39 @@ class CatalogPrice(models.Model):
     @property
     def is_estimate(self) -> bool:
         return self.source == self.Source.ESTIMATE
+
+
+class PriceChoice(models.Model):
+    """The price the cart shows for an item (orders.pricing.choose_price over what the household paid and the
+    catalogue), kept so the cart page reads one row per item instead of choosing among all its prices on each load.
+
+    A cache, never the truth. The cart uses a row only while it still holds, which it checks on every read: made
+    for a day no later than today and valid through today (prices leave the 90-day window as days pass), from the
+    item's newest price paid and newest catalogue price (both are only ever appended) and from the preferences as
+    last saved. A missing or stale row is chosen afresh and stored again by the cart page
+    (orders.services.price_choices_remember), so the code that records prices need not know this table exists, and
+    a row written late from older prices is simply found stale. PostgreSQL only: on SQLite the cart chooses on
+    every load (orders.selectors.cart)."""
+
+    item = models.OneToOneField(Item, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, blank=True)  # a pricing.PriceSource; "" for no price at all
+    unit_price = models.DecimalField(max_digits=16, decimal_places=6, null=True)
+    currency = models.CharField(max_length=3, blank=True)
+    # The price paid the quote comes from, for its store's name (kept encrypted there, not copied here).
+    store_price = models.ForeignKey(PricePaid, null=True, on_delete=models.CASCADE, related_name="+")
+    rise = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    pack_size = models.DecimalField(max_digits=12, decimal_places=3, null=True)
+    chosen_on = models.DateField()
+    valid_through = models.DateField(null=True)  # None: the choice does not change as days pass
+    # What it was chosen from: a newer price, catalogue entry or save of the preferences makes it stale.
+    last_price_id = models.BigIntegerField(null=True)
+    last_catalog_id = models.BigIntegerField(null=True)
+    preferences_updated_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.item_id}: {self.unit_price} {self.currency} ({self.source or 'none'}, {self.chosen_on})"
+        )
 
 
 def default_currency() -> str:

@@ -18,6 +18,8 @@ from typing import Protocol
 PRICE_WINDOW_DAYS = 90
 # A unit price this much above its recent median gets a note (pack shrinkage shows up the same way, per unit).
 PRICE_RISE_RATIO = Decimal("1.15")
+# A rise is shown as a whole percentage; kept to a hundredth of a percent so it can be stored (orders.PriceChoice).
+RISE_PLACES = Decimal("0.0001")
 DEFAULT_SHOPPING_INTERVAL_DAYS = 7
 CENT = Decimal("0.01")
 QUANTITY_PLACES = Decimal("0.001")
@@ -107,7 +109,7 @@ def price_rise(unit_prices: Sequence[Decimal]) -> Decimal | None:
     if baseline <= 0:
         return None
     ratio = unit_prices[-1] / baseline
-    return ratio if ratio >= PRICE_RISE_RATIO else None
+    return ratio.quantize(RISE_PLACES, ROUND_HALF_UP) if ratio >= PRICE_RISE_RATIO else None
 
 
 def suggested_quantity(

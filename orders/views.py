@@ -36,10 +36,12 @@ ORDER_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 
 
 def cart(request: HttpRequest) -> HttpResponse:
-    """Reads stored prices only: loading the page never asks an LLM."""
+    """Reads stored prices only: loading the page never asks an LLM. Stores the price choices it had to make
+    (orders.PriceChoice), so the next load reads them."""
     household = request.household  # type: ignore[attr-defined]
     today = timezone.localdate()
     cart = selectors.cart_get(household=household, today=today, suggestion_limit=SUGGESTIONS_SHOWN)
+    services.price_choices_remember(choices=cart.choices_to_store)
     context = {
         "cart": cart,
         "lines": cart_line_rows(cart.rows),

@@ -1,10 +1,10 @@
 """The cart page's reads: the cart's lines and the running-low items with their prices and brands, in one round
-trip on PostgreSQL (through the ORM on SQLite)."""
+trip on PostgreSQL when the stored price choices hold (through the ORM on SQLite)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,21 +14,26 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404
 
 from grapefruit.models import Household
+from grapefruit.prepared import PreparedStatement, execute_prepared
 from inventory import selectors as inventory_selectors
 from inventory.models import Item
 from orders import pricing
 from orders.brands import ANY_BRAND, BrandChoice, choose_brand
-from orders.models import BrandRule, CartLine, OrderLine, Preferences
+from orders.models import BrandRule, CartLine, OrderLine, Preferences, PriceChoice
+from orders.selectors.price_choices import (
+    CHOICE_COLUMNS,
+    CHOICE_JOINS,
+    ChoiceBasis,
+    chosen_from_columns,
+    price_choices_make,
+)
 from orders.selectors.prices import (
-    PRICE_COLUMNS,
-    PRICE_CTES,
-    PRICE_JOINS,
+    ChosenPrice,
     ItemPricing,
     StoreNames,
     brand_choices,
     item_pricing_portable,
     preferences_get,
-    pricing_from_columns,
     shopping_interval,
 )
 
@@ -53,7 +58,7 @@ class CartItem:
 class CartRow:
     item: CartItem
     quantity: Decimal
-    pricing: ItemPricing
+    pricing: ChosenPrice
     brand: BrandChoice
     line_id: int | None  # None for a running-low suggestion not in the cart yet
     ticked: bool = False
@@ -86,12 +91,14 @@ class Cart:
     currency: str
     interval_days: int
     more_suggestions: bool  # more items run low than `suggestions` holds
+    # Prices chosen afresh while reading, for orders.services.price_choices_remember (PostgreSQL only).
+    choices_to_store: tuple[PriceChoice, ...] = field(default=(), compare=False)
 
 
 # The household's settings the cart needs, the days it shopped on (shopping_interval's count) and the items on its
 # open orders, in one row.
 _CART_SETTINGS_SQL = """
-SELECT p.currency, p.shopping_interval_days, p.allowed_stores, days.count, days.first, days.last,
+SELECT p.currency, p.shopping_interval_days, p.allowed_stores, p.updated_at, days.count, days.first, days.last,
     open.item_ids, rules.item_ids, rules.categories, rules.ranks, rules.brands
 FROM (
     SELECT COUNT(DISTINCT paid_on) AS count, MIN(paid_on) AS first, MAX(paid_on) AS last
@@ -111,11 +118,12 @@ LEFT JOIN orders_preferences p ON p.household_id = %(household)s"""
 # What the cart shows of an item (CartItem's fields after its id), read with the line or the running-low item.
 _ITEM_COLUMN_NAMES = "name, unit, category, quantity, minimum, rate_per_day, predicted_runout"
 _ITEM_COLUMNS = ", ".join(f"i.{column}" for column in _ITEM_COLUMN_NAMES.split(", "))
+_CHOSEN_ITEM_COLUMNS = ", ".join(f"chosen.{column}" for column in _ITEM_COLUMN_NAMES.split(", "))
 
 # The cart's lines in the order they were added, then the running-low items not in the cart (low_stock_q's rule,
-# the soonest to run out first), each with what the cart shows of its item and its prices. The lines' items are
-# also looked up by id (`= ANY(ARRAY(...))`): joined plainly, PostgreSQL's default costs make it read every item
-# of the household for a cart of 30 lines (0.5 ms at 2,000 items, 0.1 ms by id).
+# the soonest to run out first), each with what the cart shows of its item and its stored price choice. The lines'
+# items are also looked up by id (`= ANY(ARRAY(...))`): joined plainly, PostgreSQL's default costs make it read
+# every item of the household for a cart of 30 lines (0.5 ms at 2,000 items, 0.1 ms by id).
 _CART_SQL = f"""
 WITH line AS (
     SELECT l.id, l.item_id, l.quantity AS line_quantity, l.ticked_at, l.added_at, {_ITEM_COLUMNS}
@@ -133,18 +141,17 @@ WITH line AS (
     SELECT item_id, id AS line_id, line_quantity, ticked_at, 0 AS part, added_at, {_ITEM_COLUMN_NAMES} FROM line
     UNION ALL
     SELECT id, NULL, NULL, NULL, 1, NULL, {_ITEM_COLUMN_NAMES} FROM low
-), {PRICE_CTES}
-SELECT chosen.line_id, chosen.line_quantity, chosen.ticked_at IS NOT NULL, chosen.item_id, {_ITEM_COLUMN_NAMES},
-    {PRICE_COLUMNS}
+)
+SELECT chosen.line_id, chosen.line_quantity, chosen.ticked_at IS NOT NULL, chosen.item_id,
+    {_CHOSEN_ITEM_COLUMNS}, {CHOICE_COLUMNS}
 FROM chosen
-{PRICE_JOINS}
+{CHOICE_JOINS}
 ORDER BY chosen.part, chosen.added_at, chosen.line_id, chosen.predicted_runout ASC NULLS LAST, chosen.item_id"""  # noqa: S608 (constant fragments)
 
 
 @dataclass(frozen=True)
 class _CartSettings:
-    currency: str
-    allowed_stores: list[str]
+    basis: ChoiceBasis  # the preferences prices are chosen by
     interval_days: int
     item_rules: dict[int, list[tuple[str, str]]]  # brand_rules' ladders of single items, for this household
     category_brands: dict[str, BrandChoice]  # the choice for an item of the category without rules of its own
@@ -156,14 +163,20 @@ class _CartSettings:
         return self.category_brands.get(item.category, ANY_BRAND)
 
 
-# Under psycopg's 4 KiB limit for caching a statement's parsed placeholders (a test keeps it there): over it,
-# every view parses the statement again, 0.7 ms.
-_CART_PAGE_SQL = f"{_CART_SETTINGS_SQL};\n{_CART_SQL}"
+# Prepared once per connection (grapefruit.prepared): planning the two took PostgreSQL longer than running them.
+_CART_STATEMENTS = (
+    PreparedStatement("orders_cart_settings", _CART_SETTINGS_SQL, {"household": "bigint", "since": "date"}),
+    PreparedStatement(
+        "orders_cart_rows",
+        _CART_SQL,
+        {"household": "bigint", "today": "date", "soon": "date", "low_limit": "integer"},
+    ),
+)
 
 
 def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
     """The household's preferences, shopping interval and brand ladder, from the row of _CART_SETTINGS_SQL."""
-    currency, interval, stores_token, days, first, last, on_order, *rules = row
+    currency, interval, stores_token, preferences_updated_at, days, first, last, on_order, *rules = row
     if currency is None:  # nobody has changed the preferences yet: the defaults
         defaults = Preferences(household=household)
         currency, interval, stores = (
@@ -183,8 +196,9 @@ def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
         else:
             category_rules.setdefault(category, []).append(rule)
     return _CartSettings(
-        currency=currency,
-        allowed_stores=stores,
+        basis=ChoiceBasis(
+            allowed_stores=stores, currency=currency, preferences_updated_at=preferences_updated_at
+        ),
         interval_days=pricing.shopping_interval_days(preference=interval, days=days, first=first, last=last),
         on_order=frozenset(on_order or ()),
         item_rules=item_rules,
@@ -197,37 +211,57 @@ def _cart_settings(household: Household, row: Sequence[Any]) -> _CartSettings:
 
 def cart_get(*, household: Household, today: date, suggestion_limit: int = CART_MAX_ROWS) -> Cart:
     """The cart with prices, brands and per-store totals, and the running-low items not in it yet (the
-    `suggestion_limit` that run out soonest). On PostgreSQL in two statements sent as one (psycopg's client-side
-    binding, Django's default, allows that: one round trip less); on SQLite (embedded mode) through the ORM."""
+    `suggestion_limit` that run out soonest).
+
+    On PostgreSQL in two prepared statements executed in one round trip (psycopg's client-side binding, Django's
+    default, allows several statements in one), each item with its stored price choice (orders.PriceChoice); the
+    items whose choice is missing or stale are priced in one more query, and their new choices come back in
+    `choices_to_store`. On SQLite (embedded mode) through the ORM, choosing every price."""
     if connection.vendor != "postgresql":
         return _cart_get_portable(household=household, today=today, suggestion_limit=suggestion_limit)
     params = {
         "household": household.pk,
+        "today": today,
         "since": today - timedelta(days=pricing.PRICE_WINDOW_DAYS),
         "soon": today + timedelta(days=household.low_stock_days),
         "low_limit": suggestion_limit + 1,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_CART_PAGE_SQL, params)
+        execute_prepared(cursor, _CART_STATEMENTS, params)
         settings = _cart_settings(household, cursor.fetchone())
         cursor.nextset()
         fetched = cursor.fetchall()
     names = Item._meta.get_field("name")
     stores = StoreNames()
-    entries = []
+    currency = settings.basis.currency
+    read = []
     for line_id, line_quantity, ticked, item_id, name, *columns in fetched:
         item = CartItem(item_id, names.decrypt_value(name), *columns[:6])
-        prices = pricing_from_columns(
-            item_id,
-            columns[6:],
-            stores=stores,
-            allowed_stores=settings.allowed_stores,
-            currency=settings.currency,
-            today=today,
+        chosen = chosen_from_columns(columns[6:], stores=stores, currency=currency)
+        read.append((item, line_id, line_quantity, ticked, chosen))
+    stale = [item.pk for item, *_, chosen in read if chosen is None]
+    made = (
+        price_choices_make(item_ids=stale, basis=settings.basis, stores=stores, today=today) if stale else {}
+    )
+    entries = [
+        _Entry(
+            item,
+            made[item.pk][0] if chosen is None else chosen,
+            settings.brand(item),
+            line_id,
+            line_quantity,
+            ticked,
+            item.pk in settings.on_order,
         )
-        on_order = item_id in settings.on_order
-        entries.append(_Entry(item, prices, settings.brand(item), line_id, line_quantity, ticked, on_order))
-    return _cart(entries, currency=settings.currency, interval=settings.interval_days, limit=suggestion_limit)
+        for item, line_id, line_quantity, ticked, chosen in read
+    ]
+    return _cart(
+        entries,
+        currency=currency,
+        interval=settings.interval_days,
+        limit=suggestion_limit,
+        choices_to_store=tuple(row for _, row in made.values()),
+    )
 
 
 @dataclass(frozen=True)
@@ -235,7 +269,7 @@ class _Entry:
     """A cart line (line_id set) or a running-low item, as read, before the cart is put together."""
 
     item: CartItem
-    prices: ItemPricing
+    prices: ChosenPrice
     brand: BrandChoice
     line_id: int | None
     line_quantity: Decimal | None
@@ -243,7 +277,14 @@ class _Entry:
     on_order: bool
 
 
-def _cart(entries: Iterable[_Entry], *, currency: str, interval: int, limit: int) -> Cart:
+def _cart(
+    entries: Iterable[_Entry],
+    *,
+    currency: str,
+    interval: int,
+    limit: int,
+    choices_to_store: tuple[PriceChoice, ...] = (),
+) -> Cart:
     """Lines first, in the order they were added; running-low items after, the first `limit` of them."""
     rows, suggestions = [], []
     for entry in entries:
@@ -265,6 +306,7 @@ def _cart(entries: Iterable[_Entry], *, currency: str, interval: int, limit: int
         currency=currency,
         interval_days=interval,
         more_suggestions=len(suggestions) > limit,
+        choices_to_store=choices_to_store,
     )
 
 
@@ -300,11 +342,11 @@ def _cart_get_portable(*, household: Household, today: date, suggestion_limit: i
         OrderLine.objects.filter(order__household=household, is_open=True).values_list("item_id", flat=True)
     )
     entries = [
-        _Entry(_cart_item(line.item), prices[line.item_id], brands[line.item_id], line.pk, line.quantity,
+        _Entry(_cart_item(line.item), prices[line.item_id].chosen, brands[line.item_id], line.pk, line.quantity,
                line.ticked_at is not None, line.item_id in on_order)
         for line in lines
     ] + [
-        _Entry(_cart_item(item), prices[item.pk], brands[item.pk], None, None, False, item.pk in on_order)
+        _Entry(_cart_item(item), prices[item.pk].chosen, brands[item.pk], None, None, False, item.pk in on_order)
         for item in low
     ]  # fmt: skip
     return _cart(
@@ -315,7 +357,9 @@ def _cart_get_portable(*, household: Household, today: date, suggestion_limit: i
     )
 
 
-def suggested_for(item: Item | CartItem, item_prices: ItemPricing, interval_days: int) -> Decimal:
+def suggested_for(
+    item: Item | CartItem, item_prices: ItemPricing | ChosenPrice, interval_days: int
+) -> Decimal:
     return pricing.suggested_quantity(
         rate_per_day=item.rate_per_day,
         in_stock=item.quantity,

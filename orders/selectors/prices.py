@@ -29,11 +29,24 @@ def preferences_get(*, household: Household) -> Preferences:
 
 
 @dataclass(frozen=True)
+class ChosenPrice:
+    """What the cart shows of an item's prices: the price to expect, whether it rose, the pack size to buy in."""
+
+    quote: pricing.PriceQuote
+    rise: Decimal | None
+    pack_size: Decimal | None
+
+
+@dataclass(frozen=True)
 class ItemPricing:
     quote: pricing.PriceQuote
     store_prices: tuple[pricing.StorePrice, ...]  # the latest price at each store, cheapest first
     rise: Decimal | None
     pack_size: Decimal | None
+
+    @property
+    def chosen(self) -> ChosenPrice:
+        return ChosenPrice(self.quote, self.rise, self.pack_size)
 
 
 def catalog_latest(

@@ -13,6 +13,7 @@ from orders.services.lifecycle import (
     order_submit,
 )
 from orders.services.preferences import brand_rule_add, brand_rule_delete, preferences_update
+from orders.services.price_choices import price_choices_remember
 from orders.services.reorders import ReorderResult, reorders_run
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "order_place",
     "order_submit",
     "preferences_update",
+    "price_choices_remember",
     "reorders_run",
 ]
