@@ -193,15 +193,17 @@ def test_dashboard_counts_agree_with_the_low_stock_rule_and_the_filters(
     assert other.pk not in {row.pk for row in page.items}
 
 
-@pytest.mark.parametrize("sort", ["runout", "category"])
-def test_sqlite_pages_the_same_dashboard_rows_through_the_orm(household, monkeypatch, sort):
+@pytest.mark.parametrize("sort", ["runout", "category", "name"])
+@pytest.mark.parametrize("search", ["", "1"])
+def test_sqlite_pages_the_same_dashboard_rows_through_the_orm(household, monkeypatch, sort, search):
     """On PostgreSQL the rows are read with the counts' SQL filters; SQLite (the embedded default) reads them
-    through the ORM: the same rows, in the same order, on every page and filter."""
+    through the ORM: the same rows, in the same order, on every page and filter, searched or not."""
     today = timezone.localdate()
     ItemFactory(quantity=Decimal(0))  # another household's: never listed here
     for number in range(23):
         ItemFactory(
             household=household,
+            name=f"Thing {number}",
             quantity=Decimal(number % 4),
             minimum=Decimal(2) if number % 5 == 0 else None,
             predicted_runout=None if number % 3 == 0 else today + timedelta(days=number % 9 - 2),
@@ -223,7 +225,9 @@ def test_sqlite_pages_the_same_dashboard_rows_through_the_orm(household, monkeyp
         return [
             (result.items, result.page.number, result.page.paginator.num_pages)
             for result in (
-                selectors.dashboard_page(household=household, today=today, sort=sort, page_size=5, **case)
+                selectors.dashboard_page(
+                    household=household, today=today, sort=sort, search=search, page_size=5, **case
+                )
                 for case in cases
             )
         ]
