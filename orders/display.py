@@ -46,13 +46,13 @@ def orders_nav(current: str) -> SafeString:
 
 # The price of a line or suggestion, built here rather than by a template macro: called 80 times a page, the macro
 # cost a quarter of the cart's rendering (bench/OPTIMISATIONS.md). Every value is escaped; the markup is constant.
-_ESTIMATE_BADGE = Markup(
+# Joined as plain strings and marked safe once: adding Markup to Markup escapes and copies at every step.
+_ESTIMATE_BADGE = (
     ' <span class="badge badge-warn" title="Estimated by an LLM: not a price you paid">≈ estimate</span>'
 )
-_CATALOGUE_BADGE = Markup(' <span class="badge" title="From the price catalogue">catalogue</span>')
-_NO_PRICE = Markup('<span class="muted">no price yet</span>')
-_AT = Markup(" at ")
-_RISE_BADGE = Markup(
+_CATALOGUE_BADGE = ' <span class="badge" title="From the price catalogue">catalogue</span>'
+_NO_PRICE = '<span class="muted">no price yet</span>'
+_RISE_BADGE = (
     ' <span class="badge badge-rise" data-testid="price-rise" title="Per unit, against the median of the last 90 days">'
     "price up {}</span>"
 )
@@ -70,16 +70,16 @@ def price_html(pricing: ChosenPrice, unit: str) -> Markup:
     if quote.unit_price is None:
         html = _NO_PRICE
     else:
-        html = escape(f"{format_money(quote.unit_price, quote.currency)}/{unit}")
+        html = str(escape(f"{format_money(quote.unit_price, quote.currency)}/{unit}"))
         if quote.is_estimate:
             html += _ESTIMATE_BADGE
         elif quote.source == PriceSource.CATALOG:
             html += _CATALOGUE_BADGE
         if quote.store:
-            html += _AT + escape(quote.store)
+            html += f" at {escape(quote.store)}"
     if pricing.rise is not None:
-        html += _RISE_BADGE.format(percent_up(pricing.rise))
-    return html
+        html += _RISE_BADGE.format(escape(percent_up(pricing.rise)))
+    return Markup(html)  # noqa: S704 (constant markup and escaped values)
 
 
 def brand_text(brand: BrandChoice) -> str:
