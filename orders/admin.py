@@ -17,6 +17,13 @@ class CatalogPriceAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at",)
     date_hierarchy = "observed_at"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: CatalogPrice | None = None) -> tuple[str, ...]:
+        # Entries are appended, never edited (the cart's stored price choices count on it): a new price is a new
+        # entry; a wrong one is deleted.
+        if obj is not None:
+            return tuple(field.name for field in CatalogPrice._meta.concrete_fields if not field.primary_key)
+        return self.readonly_fields
+
 
 @admin.register(Preferences)
 class PreferencesAdmin(admin.ModelAdmin):

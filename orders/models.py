@@ -78,8 +78,8 @@ class PriceChoice(models.Model):
 
     A cache, never the truth. The cart uses a row only while it still holds, which it checks on every read: made
     for a day no later than today and valid through today (prices leave the 90-day window as days pass), from the
-    item's newest price paid and newest catalogue price (both are only ever appended) and from the preferences as
-    last saved. A missing or stale row is chosen afresh and stored again by the cart page
+    item's newest price paid (prices paid are only appended), its catalogue entries (appended, never edited;
+    staff may delete one) and the preferences as last saved. A missing or stale row is chosen afresh and stored again by the cart page
     (orders.services.price_choices_remember), so the code that records prices need not know this table exists, and
     a row written late from older prices is simply found stale. PostgreSQL only: on SQLite the cart chooses on
     every load (orders.selectors.cart)."""
@@ -94,9 +94,11 @@ class PriceChoice(models.Model):
     pack_size = models.DecimalField(max_digits=12, decimal_places=3, null=True)
     chosen_on = models.DateField()
     valid_through = models.DateField(null=True)  # None: the choice does not change as days pass
-    # What it was chosen from: a newer price, catalogue entry or save of the preferences makes it stale.
+    # What it was chosen from: a newer price, a catalogue entry added or deleted, or a save of the preferences
+    # makes it stale. Prices paid are only ever appended; catalogue entries are appended and may be deleted by
+    # staff, hence their count and newest id ("3/1207").
     last_price_id = models.BigIntegerField(null=True)
-    last_catalog_id = models.BigIntegerField(null=True)
+    catalog_stamp = models.CharField(max_length=41)
     preferences_updated_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:

@@ -21,17 +21,19 @@ from orders.selectors.prices import (
     pricing_from_columns,
 )
 
+# What a choice records of an item's catalogue entries: their count and newest id.
+CATALOG_STAMP = "count(*) || '/' || coalesce(max(id), 0)"
 # The stored choice of each item of a CTE `chosen` (its `item_id`), joined only while it holds (PriceChoice says
-# when): %(today)s and %(household)s are the query's parameters. The newest price and catalogue entry are one probe
-# each (indexes on item and id).
-CHOICE_JOINS = """
+# when): %(today)s and %(household)s are the query's parameters. The newest price paid and the catalogue's stamp
+# are index-only scans (indexes on item and id).
+CHOICE_JOINS = f"""
 LEFT JOIN orders_pricechoice choice ON choice.item_id = chosen.item_id
     AND choice.chosen_on <= %(today)s AND (choice.valid_through IS NULL OR choice.valid_through >= %(today)s)
     AND choice.last_price_id IS NOT DISTINCT FROM (SELECT max(id) FROM inventory_pricepaid WHERE item_id = chosen.item_id)
-    AND choice.last_catalog_id IS NOT DISTINCT FROM (SELECT max(id) FROM orders_catalogprice WHERE item_id = chosen.item_id)
+    AND choice.catalog_stamp = (SELECT {CATALOG_STAMP} FROM orders_catalogprice WHERE item_id = chosen.item_id)
     AND choice.preferences_updated_at IS NOT DISTINCT FROM (
         SELECT updated_at FROM orders_preferences WHERE household_id = %(household)s)
-LEFT JOIN inventory_pricepaid choice_store ON choice_store.id = choice.store_price_id"""
+LEFT JOIN inventory_pricepaid choice_store ON choice_store.id = choice.store_price_id"""  # noqa: S608 (constant fragments)
 CHOICE_COLUMNS = """choice.item_id IS NOT NULL, choice.source, choice.unit_price, choice.currency,
     choice_store.store_index, choice_store.store, choice.rise, choice.pack_size"""
 
@@ -57,14 +59,14 @@ class ChoiceBasis:
 
 
 # The prices of the items whose choice is missing or stale, with what a new choice records: the first day a price
-# in the window leaves it (the day after valid_through) and the newest price and catalogue entry, all read in one
-# statement, so in one snapshot.
+# in the window leaves it (the day after valid_through), the newest price paid and the catalogue's stamp, all read
+# in one statement, so in one snapshot.
 _CHOICE_SQL = f"""
 WITH chosen AS (SELECT unnest(%(ids)s::bigint[]) AS item_id), {PRICE_CTES}
 SELECT chosen.item_id, {PRICE_COLUMNS},
     (SELECT min(paid_on) FROM price WHERE price.item_id = chosen.item_id AND price.paid_on >= %(since)s),
     (SELECT max(id) FROM inventory_pricepaid WHERE item_id = chosen.item_id),
-    (SELECT max(id) FROM orders_catalogprice WHERE item_id = chosen.item_id)
+    (SELECT {CATALOG_STAMP} FROM orders_catalogprice WHERE item_id = chosen.item_id)
 FROM chosen
 {PRICE_JOINS}"""  # noqa: S608 (constant fragments)
 
@@ -80,7 +82,7 @@ def price_choices_make(
         fetched = cursor.fetchall()
     made = {}
     for item_id, *columns in fetched:
-        *price_columns, window_start, last_price_id, last_catalog_id = columns
+        *price_columns, window_start, last_price_id, catalog_stamp = columns
         item_pricing = pricing_from_columns(
             item_id,
             price_columns,
@@ -101,7 +103,7 @@ def price_choices_make(
             chosen_on=today,
             valid_through=window_start + timedelta(days=pricing.PRICE_WINDOW_DAYS) if window_start else None,
             last_price_id=last_price_id,
-            last_catalog_id=last_catalog_id,
+            catalog_stamp=catalog_stamp,
             preferences_updated_at=basis.preferences_updated_at,
         )
         made[item_id] = (item_pricing.chosen, row)

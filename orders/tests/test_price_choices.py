@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from inventory.models import Item
@@ -168,3 +169,27 @@ def test_deleting_an_item_deletes_its_stored_choice(user, household, pantry):
     pantry["Milk"].delete()
 
     assert PriceChoice.objects.count() == len(pantry) - 1
+
+
+def test_a_catalogue_entry_deleted_by_staff_is_no_longer_chosen(household, pantry):
+    mistake = CatalogPriceFactory(item=pantry["Tea"], price=Decimal("31.00"))  # typed 31.00 for 3.10
+    assert _prices(_remembered(household))["Tea"].quote.unit_price == Decimal("31.00")
+
+    mistake.delete()
+
+    cart = _cart(household)
+    assert _prices(cart)["Tea"].quote.unit_price == Decimal("3.10")
+    assert cart == _chosen_afresh(household, timezone.localdate())
+
+
+def test_staff_cannot_edit_a_saved_catalogue_entry_only_add_or_delete(admin_client, household, pantry):
+    entry = CatalogPrice.objects.get(item=pantry["Tea"])
+    change = reverse("admin:orders_catalogprice_change", args=[entry.pk])
+
+    page = admin_client.get(change).content.decode()
+    admin_client.post(change, {"price": "99.00", "currency": "EUR", "source": "manual"})
+
+    assert 'name="price"' not in page and "3.10" in page
+    entry.refresh_from_db()
+    assert (entry.price, entry.currency) == (Decimal("3.10"), "USD")
+    assert 'name="price"' in admin_client.get(reverse("admin:orders_catalogprice_add")).content.decode()
