@@ -1,8 +1,8 @@
 """Timestamps read from PostgreSQL by psycopg's C loader rather than Django's Python one.
 
 Django 5.2 loads every `timestamptz` through a subclass of psycopg's pure-Python loader, so that it can set the
-time zone on each value; here that costs about 3.9 µs a value against 0.9 µs through psycopg's C loader, 0.45 ms of an
-item page whose chart reads 120 journal entries. With USE_TZ on, Django sets the session's TimeZone to UTC, and for
+time zone on each value; here that costs about 3.9 µs a value against 0.9 µs through psycopg's C loader, 0.45 ms
+of an item page whose chart reads 120 journal entries. With USE_TZ on, Django sets the session's TimeZone to UTC, and for
 a UTC session psycopg's C loader already returns what Django's returns: an aware datetime in
 `datetime.timezone.utc`. So on such connections the C loader does the parsing; anywhere else (another zone, no C
 extension) Django's loader stays.

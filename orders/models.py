@@ -79,10 +79,10 @@ class PriceChoice(models.Model):
     A cache, never the truth. The cart uses a row only while it still holds, which it checks on every read: made
     for a day no later than today and valid through today (prices leave the 90-day window as days pass), from the
     item's newest price paid (prices paid are only appended), its catalogue entries (appended, never edited;
-    staff may delete one) and the preferences as last saved. A missing or stale row is chosen afresh and stored again by the cart page
-    (orders.services.price_choices_remember), so the code that records prices need not know this table exists, and
-    a row written late from older prices is simply found stale. PostgreSQL only: on SQLite the cart chooses on
-    every load (orders.selectors.cart)."""
+    staff may delete one) and the preferences as last saved. A missing or stale row is chosen afresh and stored
+    again by the cart page (orders.services.price_choices_remember), so the code that records prices need not
+    know this table exists, and a row written late from older prices is simply found stale. PostgreSQL only: on
+    SQLite the cart chooses on every load (orders.selectors.cart)."""
 
     item = models.OneToOneField(Item, primary_key=True, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=10, blank=True)  # a pricing.PriceSource; "" for no price at all

@@ -135,6 +135,19 @@ class DashboardItem(NamedTuple):
 
 
 ROW_FIELDS = DashboardItem._fields
+_ROW_COLUMNS = ", ".join("id" if field == "pk" else field for field in ROW_FIELDS)
+
+
+def _orm_ordering(sort: str) -> tuple[Any, ...]:
+    """SORTS' order of `sort` (the run-out order for an unknown one), for the ORM."""
+    column, tie_breaker = SORTS.get(sort) or SORTS["runout"]
+    return F(column).asc(nulls_last=True), tie_breaker
+
+
+def _order_sql(sort: str) -> str:
+    """The same order written out, for the PostgreSQL statements (constant text from SORTS)."""
+    column, tie_breaker = SORTS.get(sort) or SORTS["runout"]
+    return f"ORDER BY {column} ASC NULLS LAST, {tie_breaker}"
 
 
 def _dashboard_items(items: QuerySet[Item]) -> list[DashboardItem]:
@@ -186,10 +199,7 @@ def dashboard_page(
             household, shown_filters, soon, sort, offset=(page.number - 1) * page_size, limit=page_size
         )
     else:  # SQLite, the embedded default
-        column, tie_breaker = SORTS.get(sort) or SORTS["runout"]
-        items = Item.objects.filter(shown, household=household).order_by(
-            F(column).asc(nulls_last=True), tie_breaker
-        )
+        items = Item.objects.filter(shown, household=household).order_by(*_orm_ordering(sort))
         page = CountedPaginator(items, page_size, count=counts.shown).get_page(page_number)
         rows = _dashboard_items(page.object_list)
     return DashboardPage(
@@ -261,11 +271,9 @@ def _dashboard_rows(
     compiling the same query from Q objects on every dashboard view (bench/OPTIMISATIONS.md); SQLite keeps the ORM
     (test_selectors checks that both give the same pages)."""
     shown_sql, shown_params = _shown_sql(shown, soon)
-    column, tie_breaker = SORTS.get(sort) or SORTS["runout"]  # as dashboard_page orders through the ORM
     sql = (
-        f"SELECT {', '.join('id' if field == 'pk' else field for field in ROW_FIELDS)}"  # noqa: S608
-        f" FROM {Item._meta.db_table} WHERE household_id = %s AND {shown_sql}"
-        f" ORDER BY {column} ASC NULLS LAST, {tie_breaker} LIMIT %s OFFSET %s"
+        f"SELECT {_ROW_COLUMNS} FROM {Item._meta.db_table} WHERE household_id = %s AND {shown_sql}"  # noqa: S608
+        f" {_order_sql(sort)} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [household.pk, *shown_params, limit, offset])
@@ -284,16 +292,14 @@ def _listed(
     it through, in the chosen order (in none when sorted by name: the names decide). Written out on PostgreSQL
     with the counts' filters, as _dashboard_rows is (2,000 rows: the ORM took half as long again); the ORM on
     SQLite."""
-    column, tie_breaker = SORTS.get(sort) or SORTS["runout"]
     if connection.vendor != "postgresql":
         listed = Item.objects.filter(household=household).annotate(
             shown=ExpressionWrapper(shown, output_field=BooleanField())
         )
-        ordering = (F(column).asc(nulls_last=True), tie_breaker)
-        listed = listed.order_by() if sort == "name" else listed.order_by(*ordering)
+        listed = listed.order_by() if sort == "name" else listed.order_by(*_orm_ordering(sort))
         return list(listed.values_list("pk", "name_index", "shown"))
     shown_sql, shown_params = _shown_sql(shown_filters, soon)
-    order = "" if sort == "name" else f" ORDER BY {column} ASC NULLS LAST, {tie_breaker}"
+    order = "" if sort == "name" else f" {_order_sql(sort)}"
     sql = f"SELECT id, name_index, {shown_sql} FROM {Item._meta.db_table} WHERE household_id = %s{order}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*shown_params, household.pk])
@@ -304,10 +310,7 @@ def _rows_by_pk(household: Household, pks: Sequence[int]) -> list[DashboardItem]
     """The dashboard rows of the given items (in no order)."""
     if connection.vendor != "postgresql":
         return _dashboard_items(Item.objects.filter(household=household, pk__in=pks))
-    sql = (
-        f"SELECT {', '.join('id' if field == 'pk' else field for field in ROW_FIELDS)}"  # noqa: S608
-        f" FROM {Item._meta.db_table} WHERE household_id = %s AND id = ANY(%s)"
-    )
+    sql = f"SELECT {_ROW_COLUMNS} FROM {Item._meta.db_table} WHERE household_id = %s AND id = ANY(%s)"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [household.pk, list(pks)])
         return _decrypted_rows(cursor.fetchall())

@@ -29,7 +29,8 @@ CATALOG_STAMP = "count(*) || '/' || coalesce(max(id), 0)"
 CHOICE_JOINS = f"""
 LEFT JOIN orders_pricechoice choice ON choice.item_id = chosen.item_id
     AND choice.chosen_on <= %(today)s AND (choice.valid_through IS NULL OR choice.valid_through >= %(today)s)
-    AND choice.last_price_id IS NOT DISTINCT FROM (SELECT max(id) FROM inventory_pricepaid WHERE item_id = chosen.item_id)
+    AND choice.last_price_id IS NOT DISTINCT FROM (
+        SELECT max(id) FROM inventory_pricepaid WHERE item_id = chosen.item_id)
     AND choice.catalog_stamp = (SELECT {CATALOG_STAMP} FROM orders_catalogprice WHERE item_id = chosen.item_id)
     AND choice.preferences_updated_at IS NOT DISTINCT FROM (
         SELECT updated_at FROM orders_preferences WHERE household_id = %(household)s)
